@@ -1,0 +1,23 @@
+# bpf-backend: BPF instructions, their -p3 disassembly, and the ELF object
+# libbpf loads.  See bpf-backend/README.md.
+noinst_LIBRARIES += bpf-backend/libbpfgen.a
+bpf_backend_libbpfgen_a_SOURCES = \
+	bpf-backend/insn.h \
+	bpf-backend/emit.c bpf-backend/emit.h \
+	bpf-backend/disasm.c bpf-backend/disasm.h \
+	bpf-backend/mapdef.c bpf-backend/mapdef.h \
+	bpf-backend/object.c bpf-backend/object.h
+bpf_backend_libbpfgen_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
+
+# test_emit needs no kernel; test_object loads into the running kernel and
+# exits 77 (skip) without root or BPF.
+check_PROGRAMS += bpf-backend/test_emit bpf-backend/test_object
+bpf_backend_test_emit_SOURCES = bpf-backend/test_emit.c
+bpf_backend_test_emit_LDADD = bpf-backend/libbpfgen.a
+bpf_backend_test_object_SOURCES = bpf-backend/test_object.c
+bpf_backend_test_object_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
+bpf_backend_test_object_LDADD = bpf-backend/libbpfgen.a \
+	$(LIBBPF_LIBS) $(LIBELF_LIBS)
+
+EXTRA_DIST += bpf-backend/README.md bpf-backend/valgrind.supp
+UNIT_TESTS += bpf-backend/test_emit bpf-backend/test_object

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Install what building and testing Sonde needs on Debian 12 (run as root).
+set -e
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	build-essential autoconf automake libtool pkg-config flex bison \
+	libbpf-dev libelf-dev libdw-dev linux-libc-dev bpftool \
+	clang libclang-rt-14-dev time ca-certificates >/dev/null

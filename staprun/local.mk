@@ -1,0 +1,1 @@
+# staprun: nothing built here yet

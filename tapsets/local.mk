@@ -1,0 +1,1 @@
+# tapsets: nothing built here yet

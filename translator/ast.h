@@ -1,0 +1,249 @@
+/* The data model of the translator: tokens, locations, the parsed program.
+ *
+ * Sections are named after the pass that fills them.  Pass 1 (parse.c,
+ * lexer.l, preproc.c, parser.y) fills everything here; later passes add
+ * their own sections. */
+#ifndef SONDE_AST_H
+#define SONDE_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "translator/arena.h"
+
+/* ---- sources and tokens (pass 1: lexer.l, preproc.c) ---- */
+
+struct source {
+	const char *name;        /* as given: path, "<input>", tapset path */
+	const char *text;        /* whole file, NUL-terminated (may hold NULs) */
+	size_t len;
+	bool privileged;         /* tapset, or user script under -g */
+	bool is_tapset;
+};
+
+enum tok_kind {
+	TK_IDENT,
+	TK_KEYWORD,
+	TK_OP,
+	TK_STRING,
+	TK_NUMBER,
+	TK_EMBEDDED,
+	TK_JUNK,
+	TK_EOF,
+};
+
+struct token {
+	enum tok_kind kind;
+	int type;                  /* parser token number (parser.h) */
+	const char *text;          /* strings: contents, escapes kept as in §1.4 */
+	size_t len;
+	const struct source *src;
+	int line, col;             /* 1-based */
+	bool after_space;          /* whitespace or comment came before it */
+	const struct token *chain; /* macro invocation this came from, or NULL */
+	const char *junk_msg;      /* TK_JUNK: deferred error message */
+};
+
+/* ---- the parsed program (pass 1: parser.y) ---- */
+
+enum value_type { TYPE_UNKNOWN, TYPE_LONG, TYPE_STRING, TYPE_STATS };
+
+struct expr;
+struct stmt;
+
+enum expr_kind {
+	E_NUMBER,      /* num */
+	E_STRING,      /* str */
+	E_SYMBOL,      /* name: variable */
+	E_INDEX,       /* name[args]: array element (args may hold E_WILDCARD) */
+	E_WILDCARD,    /* '*' index slot */
+	E_CALL,        /* name(args) */
+	E_PRINT,       /* print family: name, fmt (or delimiter), args */
+	E_BINARY,      /* op: arithmetic, bitwise, shift */
+	E_COMPARE,     /* op: < <= > >= == != */
+	E_LOGICAL,     /* op: && || */
+	E_ASSIGN,      /* op: = += ... <<< .= */
+	E_UNARY,       /* op: + - ! ~ */
+	E_PREINC,      /* op: ++ -- */
+	E_POSTINC,     /* op: ++ -- */
+	E_TERNARY,     /* cond ? a : b */
+	E_CONCAT,      /* args: n-ary '.' chain */
+	E_REGEX,       /* left =~/!~ str */
+	E_IN,          /* args in base (base: E_SYMBOL or E_HISTOGRAM) */
+	E_STATOP,      /* @count(x) etc.: op, left, num (variance shift) */
+	E_HISTOGRAM,   /* @hist_log(x) / @hist_linear(x, a, b, c) */
+	E_HISTINDEX,   /* histogram[bucket]: base, left */
+	E_EMBEDDED,    /* %{ code %} as an expression */
+	E_TARGET,      /* $var / @cast / @var / autocast chain */
+	E_DEFINED,     /* @defined(left) */
+	E_ENTRY,       /* @entry(left) */
+	E_PROBEWRITE,  /* @probewrite(name) */
+	E_PERF,        /* @perf("name") */
+	E_CONST,       /* @const("name") */
+	E_ENUM,        /* @enum("name") */
+	E_ENUMNAME,    /* @enumname(left [, "type" [, "module"]]) */
+	E_REGISTER,    /* @kregister/@uregister(num) */
+	E_DEREF,       /* @kderef/@uderef(num, left) */
+};
+
+enum stat_op { STAT_COUNT, STAT_SUM, STAT_MIN, STAT_MAX, STAT_AVG, STAT_VARIANCE };
+enum hist_kind { HIST_LOG, HIST_LINEAR };
+
+/* A target-value chain: $var->a[3]->b$ */
+enum target_base { TB_DOLLAR, TB_CAST, TB_ATVAR, TB_AUTOCAST };
+enum comp_kind { COMP_MEMBER, COMP_INDEX };
+
+struct target_comp {
+	enum comp_kind kind;
+	const struct token *tok;
+	const char *member;        /* COMP_MEMBER */
+	struct expr *index;        /* COMP_INDEX */
+};
+
+struct target {
+	enum target_base base;
+	const char *name;          /* $name (with '$'), @var name, @cast type */
+	const char *module;        /* @cast/@var module, or NULL */
+	struct expr *operand;      /* @cast operand, autocast base */
+	struct ptrvec comps;       /* struct target_comp * */
+	bool addressof;            /* &... */
+	int pretty;                /* 0, 1 ($) or 2 ($$) */
+};
+
+struct expr {
+	enum expr_kind kind;
+	const struct token *tok;   /* the token that names the node */
+	const char *op;            /* operator text, where there is one */
+	const char *name;          /* symbols, calls, print family, @-names */
+	const char *str;           /* E_STRING and print formats: raw (escapes kept) */
+	size_t str_len;
+	int64_t num;               /* E_NUMBER, register numbers, variance shift */
+	bool has_num;              /* @variance shift given */
+	struct expr *left, *right, *third;
+	struct expr *base;         /* E_IN / E_HISTINDEX: the indexed thing */
+	struct ptrvec args;        /* struct expr * */
+	enum stat_op stat;
+	enum hist_kind hist;
+	int64_t hist_params[3];    /* start, stop, interval */
+	struct target *target;
+	/* print family */
+	bool print_fmt;            /* printf/sprintf: str holds the format */
+	bool print_delim;          /* printd*: str holds the delimiter */
+	bool print_newline;        /* *ln */
+	bool print_to_string;      /* sprint* */
+	bool print_char;           /* print_char */
+	const char *type_str;      /* @enumname type, @cast-like extra string */
+	const char *module_str;
+};
+
+enum stmt_kind {
+	S_BLOCK,
+	S_EXPR,
+	S_NULL,
+	S_IF,
+	S_FOR,        /* while is a for without init/incr */
+	S_FOREACH,
+	S_TRY,
+	S_RETURN,
+	S_DELETE,
+	S_NEXT,
+	S_BREAK,
+	S_CONTINUE,
+};
+
+struct foreach_key {
+	const struct token *tok;
+	const char *name;
+	int sort;                  /* 0, +1, -1 */
+};
+
+struct stmt {
+	enum stmt_kind kind;
+	const struct token *tok;
+	struct ptrvec stmts;       /* S_BLOCK: struct stmt * */
+	struct expr *expr;         /* S_EXPR, S_RETURN, S_DELETE; S_IF/S_FOR cond */
+	struct expr *init, *incr;  /* S_FOR */
+	struct stmt *body, *else_body;  /* S_IF then/else, S_FOR/S_FOREACH body, S_TRY */
+	struct stmt *catch_body;
+	const struct token *catch_var;
+	/* S_FOREACH */
+	struct ptrvec keys;        /* struct foreach_key * */
+	const struct token *value_var;
+	struct expr *array;        /* E_SYMBOL or E_HISTOGRAM */
+	struct ptrvec slots;       /* restriction [a, *] or empty */
+	bool has_slots;
+	int value_sort;            /* 0, +1, -1: sort by value */
+	bool has_sort_agg;
+	enum stat_op sort_agg;
+	struct expr *limit;
+};
+
+struct probe_comp {
+	const struct token *tok;
+	const char *name;
+	struct expr *arg;          /* literal number or string, or NULL */
+};
+
+struct probe_point {
+	const struct token *tok;
+	struct ptrvec comps;       /* struct probe_comp * */
+	bool optional;             /* ? */
+	bool sufficient;           /* ! */
+	struct expr *cond;         /* if (cond) */
+};
+
+struct probe {
+	const struct token *tok;
+	struct ptrvec points;      /* struct probe_point * */
+	struct stmt *body;
+	/* aliases */
+	bool is_alias;
+	struct ptrvec alias_names; /* struct probe_point * (no ?/!/if) */
+	bool epilogue;             /* += */
+	struct stmt *epilogue_body;/* second block of "= {..}, {..}" */
+};
+
+struct param {
+	const struct token *tok;
+	const char *name;
+	enum value_type type;
+};
+
+struct function {
+	const struct token *tok;
+	const char *name;
+	enum value_type ret;
+	struct ptrvec params;      /* struct param * */
+	int64_t priority;
+	bool is_private;
+	struct stmt *body;         /* block, or NULL with embedded */
+	const struct token *embedded;
+};
+
+struct global {
+	const struct token *tok;
+	const char *name;
+	bool wrap;                 /* name% */
+	int64_t size;              /* [N], 0 if not given */
+	bool is_array;             /* [N] given */
+	struct expr *init;         /* literal, or NULL */
+	bool is_private;
+};
+
+struct stapfile {
+	const struct source *src;
+	struct ptrvec embeds;      /* const struct token * (TK_EMBEDDED) */
+	struct ptrvec globals;     /* struct global * */
+	struct ptrvec aliases;     /* struct probe * */
+	struct ptrvec probes;      /* struct probe * */
+	struct ptrvec functions;   /* struct function * */
+};
+
+struct program {
+	struct arena arena;
+	struct ptrvec user_files;  /* struct stapfile * */
+	struct ptrvec library_files;
+};
+
+#endif

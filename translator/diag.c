@@ -1,0 +1,194 @@
+#include "translator/diag.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+
+void diags_init(struct diags *d, struct arena *a)
+{
+	memset(d, 0, sizeof(*d));
+	d->arena = a;
+}
+
+static struct diag *diag_new(struct diags *d, enum diag_kind kind, const char *fmt,
+			     va_list ap)
+{
+	struct diag *g = arena_alloc(d->arena, sizeof(*g));
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	char *msg = arena_alloc(d->arena, n + 1);
+	vsnprintf(msg, n + 1, fmt, ap);
+	g->kind = kind;
+	g->msg = msg;
+	ptrvec_push(d->arena, &d->list, g);
+	if (kind == DIAG_WARNING) {
+		d->warnings++;
+	} else {
+		d->errors++;
+		if (kind == DIAG_PARSE)
+			d->parse_errors++;
+	}
+	return g;
+}
+
+struct diag *diag_parse_error(struct diags *d, enum diag_form form,
+			      const struct token *tok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	struct diag *g = diag_new(d, DIAG_PARSE, fmt, ap);
+	va_end(ap);
+	g->form = form;
+	g->tok = tok;
+	return g;
+}
+
+struct diag *diag_parse_error_eof(struct diags *d, const struct source *src,
+				  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	struct diag *g = diag_new(d, DIAG_PARSE, fmt, ap);
+	va_end(ap);
+	g->form = FORM_SAW;
+	g->at_eof = true;
+	g->eof_src = src;
+	return g;
+}
+
+struct diag *diag_warning(struct diags *d, const struct token *tok,
+			  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	struct diag *g = diag_new(d, DIAG_WARNING, fmt, ap);
+	va_end(ap);
+	g->tok = tok;
+	return g;
+}
+
+static const char *tok_kind_name(enum tok_kind k)
+{
+	switch (k) {
+	case TK_IDENT: return "identifier";
+	case TK_KEYWORD: return "keyword";
+	case TK_OP: return "operator";
+	case TK_STRING: return "string";
+	case TK_NUMBER: return "number";
+	case TK_EMBEDDED: return "embedded-code";
+	case TK_JUNK: return "junk";
+	case TK_EOF: return "end-of-file";
+	}
+	return "token";
+}
+
+void diag_print_token(FILE *out, const struct token *tok)
+{
+	fputs(tok_kind_name(tok->kind), out);
+	if (tok->kind != TK_KEYWORD && tok->kind != TK_EMBEDDED) {
+		fputs(" '", out);
+		for (size_t i = 0; i < tok->len; i++) {
+			unsigned char c = tok->text[i];
+
+			fputc(isprint(c) || c == '\t' ? c : '?', out);
+		}
+		fputc('\'', out);
+	}
+	fprintf(out, " at %s:%d:%d", tok->src->name, tok->line, tok->col);
+}
+
+/* The source line of a token and a caret under its column.  'indent' is
+ * the width of the "source: " label column. */
+static void print_source(FILE *out, const struct token *tok, int indent)
+{
+	const char *text = tok->src->text, *end = text + tok->src->len;
+	const char *line = text;
+
+	for (int l = 1; l < tok->line && line < end; line++)
+		if (*line == '\n')
+			l++;
+	const char *eol = memchr(line, '\n', end - line);
+	if (!eol)
+		eol = end;
+	fprintf(out, "%*s", indent - 8, "");
+	fputs("source: ", out);
+	fwrite(line, 1, eol - line, out);
+	fputc('\n', out);
+	fprintf(out, "%*s", indent, "");
+	for (int c = 1; c < tok->col && line + c - 1 < eol; c++) {
+		char ch = line[c - 1];
+
+		fputc(isspace((unsigned char)ch) ? ch : ' ', out);
+	}
+	fputs("^\n", out);
+}
+
+static void print_expansion_chain(FILE *out, const struct token *tok, int indent)
+{
+	for (const struct token *inv = tok->chain; inv; inv = inv->chain) {
+		fputs("\tin expansion of macro: ", out);
+		diag_print_token(out, inv);
+		fputc('\n', out);
+		print_source(out, inv, indent);
+	}
+}
+
+static void print_parse_error(FILE *out, const struct diag *g)
+{
+	fprintf(out, "parse error: %s\n", g->msg);
+	if (g->at_eof) {
+		fprintf(out, "        saw: %s EOF\n", g->eof_src->name);
+	} else if (g->tok) {
+		fputs(g->form == FORM_AT ? "         at: " : "        saw: ", out);
+		diag_print_token(out, g->tok);
+		fputc('\n', out);
+		print_source(out, g->tok, 13);
+		print_expansion_chain(out, g->tok, 13);
+	}
+	fputc('\n', out);
+}
+
+static void print_semantic(FILE *out, const struct diag *g, const char *prefix,
+			   int indent)
+{
+	fprintf(out, "%s: %s", prefix, g->msg);
+	if (g->tok) {
+		fputs(": ", out);
+		diag_print_token(out, g->tok);
+		fputc('\n', out);
+		print_source(out, g->tok, indent);
+		print_expansion_chain(out, g->tok, indent);
+	} else {
+		fputc('\n', out);
+	}
+}
+
+int diags_flush(struct diags *d, FILE *out, int from)
+{
+	for (; from < d->list.n; from++) {
+		const struct diag *g = d->list.v[from];
+
+		switch (g->kind) {
+		case DIAG_PARSE:
+			print_parse_error(out, g);
+			break;
+		case DIAG_SEMANTIC:
+			for (; g; g = g->chain) {
+				print_semantic(out, g, "semantic error", 16);
+				fputc('\n', out);
+			}
+			break;
+		case DIAG_WARNING:
+			print_semantic(out, g, "WARNING", 9);
+			break;
+		}
+	}
+	return from;
+}

@@ -1,0 +1,50 @@
+# translator/: stap, the translator driver, and its pass-1 tools.
+
+bin_PROGRAMS += translator/stap
+noinst_LIBRARIES += translator/libtranslator.a
+check_PROGRAMS += translator/p1check
+
+translator_libtranslator_a_SOURCES = \
+	translator/arena.c translator/arena.h \
+	translator/ast.h \
+	translator/build.c translator/build.h \
+	translator/diag.c translator/diag.h \
+	translator/dump.c translator/dump.h \
+	translator/kconfig.c translator/kconfig.h \
+	translator/lexer.l translator/lexer.h \
+	translator/parse.c translator/parse.h \
+	translator/parser.y \
+	translator/preproc.c translator/preproc.h \
+	translator/strlit.c translator/strlit.h
+
+# bison/flex outputs are distributed, so a tarball builds without them
+BUILT_SOURCES += translator/parser.h
+
+TRANSLATOR_LIBS = translator/libtranslator.a runtime/libsondefmt.a
+
+translator_stap_SOURCES = translator/main.c
+translator_stap_LDADD = $(TRANSLATOR_LIBS) -lpthread
+
+translator_p1check_SOURCES = translator/p1check.c
+translator_p1check_LDADD = $(TRANSLATOR_LIBS)
+
+# distributed so that tarball builds need neither bison nor flex
+EXTRA_DIST += translator/parser.h
+
+# The pass-1 fuzz target (libFuzzer), built and run by make check when
+# clang with libFuzzer is available.
+EXTRA_DIST += translator/parse_fuzz.c
+PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.c \
+	translator/diag.c translator/dump.c translator/parse.c \
+	translator/preproc.c translator/strlit.c translator/parser.c \
+	translator/lexer.c runtime/format.c runtime/stats.c
+if HAVE_LIBFUZZER
+FUZZ_TARGET = translator/parse_fuzz
+translator/parse_fuzz: $(PARSE_FUZZ_INPUTS) translator/parser.h
+	$(AM_V_CCLD)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -I$(top_srcdir) -I$(top_builddir) \
+		-o $@ $(filter %.c,$^)
+CLEANFILES += translator/parse_fuzz
+else
+FUZZ_TARGET =
+endif

@@ -1,0 +1,246 @@
+/* stap: the translator driver.  main() fills the options once; the passes
+ * run in order on one program and stop at the first that fails
+ * (spec/cli.md §1, §3). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "translator/dump.h"
+#include "translator/kconfig.h"
+#include "translator/parse.h"
+
+#define STAP_VERSION "5.2"       /* language level we follow */
+
+struct options {
+	int last_pass;               /* -p N, 5 when not given */
+	const char *script_file;     /* NULL with -e */
+	const char *script_text;     /* -e */
+	char **args;                 /* script arguments */
+	int nargs;
+	bool guru;
+	int verbose;
+	bool suppress_warnings;
+	const char *runtime;         /* "kernel" or "bpf" */
+	const char *release;         /* -r */
+	const char *compatible;
+};
+
+struct run {
+	const struct options *opts;
+	int status;
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: stap [options] FILE [ARGS ...]       Run script in file.\n"
+	      "   or: stap [options] -e SCRIPT [ARGS ...]  Run given script.\n"
+	      "\n"
+	      "Options:\n"
+	      "   --         end of translator options, script options follow\n"
+	      "   -h --help  show this help\n"
+	      "   -V --version  show version\n"
+	      "   -p NUM     stop after pass NUM 1-5\n"
+	      "   -v         add verbosity to all passes\n"
+	      "   -w         suppress warnings\n"
+	      "   -g         guru mode\n"
+	      "   -e SCRIPT  run given script instead of file\n"
+	      "   -I DIR     look in DIR for additional .stp script files\n"
+	      "   -r RELEASE cross-compile to kernel RELEASE\n"
+	      "   --runtime=MODE  set the pass-5 runtime mode (kernel, bpf)\n"
+	      "   --compatible=VERSION  suppress incompatible language changes\n",
+	      out);
+}
+
+static void version(void)
+{
+	printf("Systemtap translator/driver (version %s/%s, sonde %s)\n"
+	       "Copyright (C) 2026 the Sonde authors\n"
+	       "This is free software; see the source for copying conditions.\n"
+	       "tested kernel versions: 3.10 ... 6.18\n"
+	       "enabled features: BPF LIBBPF\n",
+	       STAP_VERSION, "0.188", PACKAGE_VERSION);
+}
+
+/* -p1: print the tree of every user file, or the errors and the pass
+ * failure line. */
+static int pass1(const struct options *o, struct program *prog, struct diags *d,
+		 const struct pp_target *tg)
+{
+	struct macro_table library = { 0 };
+	struct pp_opts ppo = {
+		.target = tg,
+		.args = o->args,
+		.nargs = o->nargs,
+		.library = &library,
+	};
+	struct source *src;
+	int printed = 0;
+
+	if (o->script_text) {
+		src = source_from_text(prog, o->script_text, strlen(o->script_text),
+				       "<input>");
+	} else {
+		src = source_from_file(prog, o->script_file, NULL);
+		if (!src) {
+			fprintf(stderr, "Input file '%s' is missing.\n", o->script_file);
+			fputs("Pass 1: parse failed.  [man error::pass1]\n", stderr);
+			return 1;
+		}
+	}
+	src->privileged = o->guru;
+	struct stapfile *f = parse_source(prog, src, &ppo, d);
+	printed = diags_flush(d, stderr, printed);
+	if (d->parse_errors) {
+		fprintf(stderr, "%d parse error%s.\n", d->parse_errors,
+			d->parse_errors == 1 ? "" : "s");
+		fputs("Pass 1: parse failed.  [man error::pass1]\n", stderr);
+		return 1;
+	}
+	ptrvec_push(&prog->arena, &prog->user_files, f);
+	if (o->last_pass == 1) {
+		puts("# parse tree dump");
+		dump_file(stdout, f, DUMP_P1);
+		putchar('\n');
+	}
+	return 0;
+}
+
+static void *run_passes(void *arg)
+{
+	struct run *r = arg;
+	const struct options *o = r->opts;
+	struct program prog = { 0 };
+	struct diags d;
+	struct utsname u;
+	struct kconfig *kc;
+
+	uname(&u);
+	const char *release = o->release ? o->release : u.release;
+	kc = kconfig_new(release);
+	struct pp_target tg = {
+		.kernel_vr = release,
+		.kernel_v = kconfig_version_of(kc),
+		.arch = u.machine,
+		.runtime = o->runtime,
+		.systemtap_v = o->compatible ? o->compatible : STAP_VERSION,
+		.privilege = "stapdev",
+		.guru = o->guru,
+		.config = kconfig_lookup,
+		.config_ctx = kc,
+	};
+
+	diags_init(&d, &prog.arena);
+	r->status = pass1(o, &prog, &d, &tg);
+	if (r->status == 0 && o->last_pass > 1) {
+		fprintf(stderr, "stap: pass %d is not implemented yet; use -p1\n",
+			o->last_pass);
+		r->status = 1;
+	}
+	kconfig_free(kc);
+	arena_release(&prog.arena);
+	return NULL;
+}
+
+/* Deeply nested scripts recurse deeply in every pass: run the passes on a
+ * thread with a stack big enough for any input the parser accepts. */
+static int run_on_big_stack(struct run *r)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1024UL << 20);
+	if (pthread_create(&th, &attr, run_passes, r)) {
+		run_passes(r);
+	} else {
+		pthread_join(th, NULL);
+	}
+	pthread_attr_destroy(&attr);
+	return r->status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "runtime", required_argument, NULL, 'R' },
+		{ "compatible", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { .last_pass = 5, .runtime = "kernel" };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+hVp:ve:gwuI:D:r:m:ko:c:x:T:s:", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			version();
+			return 0;
+		case 'p':
+			o.last_pass = atoi(optarg);
+			if (o.last_pass < 1 || o.last_pass > 5) {
+				fprintf(stderr, "Invalid pass number (should be 1-5).\n");
+				return 1;
+			}
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case 'e':
+			o.script_text = optarg;
+			break;
+		case 'g':
+			o.guru = true;
+			break;
+		case 'w':
+			o.suppress_warnings = true;
+			break;
+		case 'r':
+			o.release = optarg;
+			break;
+		case 'R':
+			if (strcmp(optarg, "kernel") && strcmp(optarg, "bpf")) {
+				fprintf(stderr, "Invalid runtime mode: %s\n", optarg);
+				return 1;
+			}
+			o.runtime = optarg;
+			break;
+		case 'C':
+			o.compatible = optarg;
+			break;
+		case 'u': case 'I': case 'D': case 'm': case 'k': case 'o':
+		case 'c': case 'x': case 'T': case 's':
+			/* accepted now, used by the passes that will need them */
+			break;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (!o.script_text) {
+		if (optind >= argc) {
+			fputs("A script must be specified.\n", stderr);
+			usage(stderr);
+			return 1;
+		}
+		o.script_file = argv[optind++];
+	}
+	o.args = argv + optind;
+	o.nargs = argc - optind;
+
+	struct run r = { .opts = &o };
+	return run_on_big_stack(&r);
+}

@@ -1,0 +1,101 @@
+/* p1check [-g] FILE [ARGS...]: the -p1 round trip.  Parses FILE, prints
+ * it as -p1 does, parses that printout, and checks that both trees print
+ * the same in the canonical form of dump.h, which undoes what SystemTap's
+ * -p1 layout itself changes (format quoting, negative literals, null
+ * statements).  Exit 0 when the trees agree; 1 with both dumps otherwise. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "translator/dump.h"
+#include "translator/parse.h"
+
+static const char *no_config(void *ctx, const char *name)
+{
+	return NULL;
+}
+
+static char *dump_to_string(const struct stapfile *f, int flags, size_t *len)
+{
+	char *buf = NULL;
+	FILE *m = open_memstream(&buf, len);
+
+	dump_file(m, f, flags);
+	fclose(m);
+	return buf;
+}
+
+static struct stapfile *parse_or_report(struct program *prog, struct source *src,
+					const struct pp_opts *ppo, const char *what)
+{
+	struct diags d;
+
+	diags_init(&d, &prog->arena);
+	struct stapfile *f = parse_source(prog, src, ppo, &d);
+	if (d.errors) {
+		fprintf(stderr, "p1check: %s does not parse:\n", what);
+		diags_flush(&d, stderr, 0);
+		return NULL;
+	}
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	struct pp_target tg = {
+		.kernel_v = "6.1.0", .kernel_vr = "6.1.0-0-amd64", .arch = "x86_64",
+		.runtime = "kernel", .systemtap_v = "5.2", .privilege = "stapdev",
+		.config = no_config,
+	};
+	struct macro_table lib1 = { 0 }, lib2 = { 0 };
+	struct program prog = { 0 };
+	int argi = 1, status = 1;
+
+	if (argi < argc && !strcmp(argv[argi], "-g")) {
+		tg.guru = true;
+		argi++;
+	}
+	if (argi >= argc) {
+		fputs("usage: p1check [-g] FILE [ARGS...]\n", stderr);
+		return 2;
+	}
+	struct pp_opts ppo = { &tg, argv + argi + 1, argc - argi - 1, &lib1, false };
+	struct source *src = source_from_file(&prog, argv[argi], NULL);
+	if (!src) {
+		perror(argv[argi]);
+		return 2;
+	}
+	src->privileged = tg.guru;
+	struct stapfile *f1 = parse_or_report(&prog, src, &ppo, "the script");
+	if (!f1)
+		goto out;
+
+	size_t len1, len2, lenr;
+	char *quoted = dump_to_string(f1, DUMP_P1, &lenr);
+	char *first = dump_to_string(f1, DUMP_CANONICAL, &len1);
+	/* the printout names the file in a comment; parse it as the same name */
+	struct source *again = source_from_text(&prog, quoted, lenr, src->name);
+	again->privileged = true;
+	ppo.library = &lib2;
+	ppo.nargs = 0;
+	struct stapfile *f2 = parse_or_report(&prog, again, &ppo, "the -p1 printout");
+	if (f2) {
+		char *second = dump_to_string(f2, DUMP_CANONICAL | DUMP_RAW_FORMATS, &len2);
+
+		if (len1 == len2 && !memcmp(first, second, len1)) {
+			status = 0;
+		} else {
+			fprintf(stderr, "p1check: %s does not round-trip\n--- first\n%s\n--- second\n%s\n",
+				argv[argi], first, second);
+		}
+		free(second);
+	} else {
+		fprintf(stderr, "%s\n", quoted);
+	}
+	free(quoted);
+	free(first);
+out:
+	arena_release(&prog.arena);
+	return status;
+}
