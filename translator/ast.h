@@ -43,6 +43,8 @@ struct token {
 	bool after_space;          /* whitespace or comment came before it */
 	const struct token *chain; /* macro invocation this came from, or NULL */
 	const char *junk_msg;      /* TK_JUNK: deferred error message */
+	bool pp_error;             /* a preprocessor error, not a lexer one */
+	const struct token *next;  /* the token the parser read after this */
 };
 
 /* ---- the parsed program (pass 1: parser.y) ---- */
@@ -118,6 +120,7 @@ struct expr {
 	const char *name;          /* symbols, calls, print family, @-names */
 	const char *str;           /* E_STRING and print formats: raw (escapes kept) */
 	size_t str_len;
+	const struct token *last;  /* E_STRING: its last STRING token */
 	int64_t num;               /* E_NUMBER, register numbers, variance shift */
 	bool has_num;              /* @variance shift given */
 	struct expr *left, *right, *third;
@@ -156,6 +159,7 @@ struct foreach_key {
 	const struct token *tok;
 	const char *name;
 	int sort;                  /* 0, +1, -1 */
+	const struct token *sort_tok;
 };
 
 struct stmt {

@@ -27,14 +27,34 @@ struct ptrvec *build_vec_push(struct parser *P, struct ptrvec *v, void *item)
 	return v;
 }
 
+/* Upstream stops a top-level item at its first error and resumes at the
+ * next 'probe', 'global', 'function' or embedded block (or, for a few
+ * errors, right at the next token).  Record the first error; the parser
+ * then abandons the item (see yylex in parser.y and parse.c). */
+static void parse_error(struct parser *P, enum diag_form form, enum abort_mode mode,
+			const struct token *t, const char *msg)
+{
+	if (P->abort_mode != ABORT_NONE)
+		return;
+	diag_parse_error(P->diags, form, t, "%s", msg);
+	P->abort_mode = mode;
+}
+
 void build_error_at(struct parser *P, const struct token *t, const char *msg)
 {
-	diag_parse_error(P->diags, FORM_AT, t, "%s", msg);
+	parse_error(P, FORM_AT, ABORT_SKIP, t, msg);
 }
 
 void build_error_saw(struct parser *P, const struct token *t, const char *msg)
 {
-	diag_parse_error(P->diags, FORM_SAW, t, "%s", msg);
+	parse_error(P, FORM_SAW, ABORT_SKIP, t, msg);
+}
+
+/* Errors after which upstream resumes at the very next token. */
+void build_error_noskip(struct parser *P, const struct token *t,
+			       const char *msg)
+{
+	parse_error(P, FORM_SAW, ABORT_NOSKIP, t, msg);
 }
 
 static struct expr *new_expr(struct parser *P, enum expr_kind kind,
@@ -48,14 +68,6 @@ static struct expr *new_expr(struct parser *P, enum expr_kind kind,
 }
 
 /* ---- syntax errors: bison's expected set in SystemTap's words ---- */
-
-static bool expects(const int *expected, int n, int sym)
-{
-	for (int i = 0; i < n; i++)
-		if (expected[i] == sym)
-			return true;
-	return false;
-}
 
 /* How an expected symbol reads in a message: "'{'" -> "{",
  * "K_PROBE" -> "probe", "AT_CAST" -> "@cast". */
@@ -89,49 +101,125 @@ static const char *symbol_text(struct parser *P, int sym)
 	return s;
 }
 
-void build_syntax_error(struct parser *P, const struct token *t, bool at_eof,
-			const int *expected, int n)
+/* Tokens that would continue a complete expression.  Upstream's
+ * recursive descent returns from an expression before it looks at what
+ * follows, so its messages name only what the enclosing construct wants:
+ * drop these from bison's expected set before wording the message. */
+static bool continues_expression(const char *name)
 {
+	static const char *const ops[] = {
+		"K_IN", "<<<", ">>>", "OP_ASSIGN", "OP_CMP", "OP_REGEX",
+		"&&", "||", "OP_CREMENT", "->", "OP_SHIFT", "'['",
+		"'?'", "'+'", "'-'", "'*'", "'/'", "'%'", "'&'", "'|'", "'^'",
+		"'='", "'.'", "PP_SUFFIX", "STRING",
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(ops[i], name))
+			return true;
+	return false;
+}
+
+static bool has(const int *set, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(parser_symbol_name(set[i]), name))
+			return true;
+	return false;
+}
+
+/* Fixed wordings upstream uses for what some constructs expect. */
+static const char *known_expectation(const int *set, int n, bool eof,
+				     bool plain_string)
+{
+	if (has(set, n, "K_PROBE") && has(set, n, "K_GLOBAL"))
+		return "expected 'probe', 'global', 'private', 'function', or '%{'";
+	if (has(set, n, "K_IF") && has(set, n, "K_FOREACH"))
+		return NULL;  /* statement start: decided by the caller */
+	if (has(set, n, "NUMBER") && has(set, n, "IDENT"))
+		return eof ? "expected value" : "expected literal string or number";
+	if (has(set, n, "'{'") && has(set, n, "','"))
+		return "expected one of ', { } = +='";
+	if (has(set, n, "PP_WORD"))
+		return "expected identifier or '*' or '{'";
+	if (has(set, n, "K_IN") && has(set, n, "'='") && n <= 4)
+		return "expected 'in'";
+	if (has(set, n, "K_FUNCTION") && has(set, n, "IDENT"))
+		return "expected 'function' or identifier";
+	if (has(set, n, "K_STRING") && has(set, n, "K_LONG"))
+		return "expected 'string' or 'long'";
+	if (has(set, n, "IDENT") && has(set, n, "AT_HIST_LOG"))
+		return "expected identifier or statistical operation";
+	if (has(set, n, "AT_STAT") && has(set, n, "'+'"))
+		return "expected statistical operation";
+	if (has(set, n, "NUMBER") && has(set, n, "'-'") && n == 2)
+		return "expected number";
+	if (has(set, n, "NUMBER") && n == 1)
+		return "expected literal string or number";
+	if (has(set, n, "IDENT"))
+		return "expected identifier";
+	if (has(set, n, "STRING") && n == 1)
+		return plain_string ? "expected string" : "expected literal string";
+	return NULL;
+}
+
+void build_syntax_error(struct parser *P, const struct token *t, bool at_eof,
+			const int *expected, int n, int state)
+{
+	int kept[n > 0 ? n : 1], k = 0;
+	const char *msg;
+	/* @cast and @var say "expected string"; other literals "literal string" */
+	const struct token *b = P->before_last, *bb = P->before_before;
+	bool plain_string = b && (b->type == ',' ||
+				  (b->type == '(' && bb && (bb->type == AT_VAR ||
+							    bb->type == AT_CAST)));
+	struct diag *g;
+
 	if (t->type == JUNK && t->junk_msg) {
 		build_error_at(P, t, t->junk_msg);
 		return;
 	}
-	if (at_eof) {
-		diag_parse_error_eof(P->diags, t->src, "unexpected end-of-file");
-		return;
-	}
-	if (expects(expected, n, parser_symbol_kind("probe")) &&
-	    expects(expected, n, parser_symbol_kind("global"))) {
-		build_error_saw(P, t,
-			"expected 'probe', 'global', 'private', 'function', or '%{'");
-		return;
-	}
-	if (expects(expected, n, parser_symbol_kind("number")) &&
-	    expects(expected, n, parser_symbol_kind("string"))) {
-		build_error_saw(P, t, "expected literal string or number");
-		return;
-	}
-	if (expects(expected, n, parser_symbol_kind("word"))) {
-		build_error_saw(P, t, "expected identifier or '*' or '{'");
-		return;
-	}
-	if (expects(expected, n, parser_symbol_kind("ident"))) {
-		build_error_saw(P, t, "expected identifier");
-		return;
-	}
-	if (n == 1) {
-		diag_parse_error(P->diags, FORM_SAW, t, "expected '%s'",
-				 symbol_text(P, expected[0]));
-		return;
-	}
-	char buf[512];
-	size_t len = 0;
+	msg = known_expectation(expected, n, at_eof, plain_string);
+	if (!msg && has(expected, n, "K_IF") && has(expected, n, "K_FOREACH")) {
+		/* statement start: an operator or value starts an expression */
+		bool starts_expr = !at_eof && t->kind != TK_KEYWORD && t->kind != TK_JUNK;
 
-	buf[0] = 0;
-	for (int i = 0; i < n && len < sizeof(buf) - 64; i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "",
-				symbol_text(P, expected[i]));
-	diag_parse_error(P->diags, FORM_SAW, t, "expected one of '%s'", buf);
+		msg = starts_expr ? "expected literal string or number" : "expected statement";
+	}
+	if (!msg) {
+		for (int i = 0; i < n; i++)
+			if (!continues_expression(parser_symbol_name(expected[i])))
+				kept[k++] = expected[i];
+		if (k == 0)
+			k = n, memcpy(kept, expected, n * sizeof(*kept));
+		msg = known_expectation(kept, k, at_eof, plain_string);
+	}
+	if (!msg && k == 1) {
+		msg = arena_printf(P->arena, "expected '%s'", symbol_text(P, kept[0]));
+	} else if (!msg && k == 2 && has(kept, k, "')'") && has(kept, k, "','")) {
+		msg = P->print_args ? "expected one of ', )'" : "expected one of ') ,'";
+	} else if (!msg && k == 2 && has(kept, k, "']'") && has(kept, k, "','")) {
+		msg = "expected one of '] ,'";
+	} else if (!msg && has(kept, k, "')'") && has(kept, k, "','")) {
+		msg = "expected ',' or ')'";
+	} else if (!msg && has(kept, k, "'('")) {
+		msg = "expected '('";
+	} else if (!msg) {
+		char buf[512];
+		size_t len = 0;
+
+		for (int i = 0; i < k && len < sizeof(buf) - 64; i++)
+			len += snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "",
+					symbol_text(P, kept[i]));
+		msg = arena_printf(P->arena, "expected one of '%s'", buf);
+	}
+	if (at_eof)
+		g = diag_parse_error_eof(P->diags, t->src, "%s", msg);
+	else
+		g = diag_parse_error(P->diags, FORM_SAW, t, "%s", msg);
+	/* upstream prints an error once per message and place in its parser */
+	g->dedup_key = arena_printf(P->arena, "%d:%s", state, msg);
+	P->abort_mode = ABORT_SKIP;
 }
 
 /* ---- top level ---- */
@@ -141,8 +229,8 @@ static bool require_privilege(struct parser *P, const struct token *code,
 {
 	if (P->src->privileged)
 		return true;
-	diag_parse_error(P->diags, FORM_AT, code,
-			 "%s in unprivileged script; need stap -g", what);
+	build_error_noskip(P, code, arena_printf(P->arena,
+			   "%s in unprivileged script; need stap -g", what));
 	return false;
 }
 
@@ -177,15 +265,6 @@ struct global *build_global(struct parser *P, const struct token *name)
 	return g;
 }
 
-struct global *build_global_wrap(struct parser *P, struct global *g,
-				 const struct token *pct)
-{
-	if (g->wrap || g->is_array || g->init)
-		build_error_saw(P, pct, "expected ',' or ';'");
-	g->wrap = true;
-	return g;
-}
-
 static bool parse_magnitude(const struct token *t, uint64_t *v)
 {
 	char *end;
@@ -200,22 +279,20 @@ struct global *build_global_size(struct parser *P, struct global *g,
 {
 	uint64_t v;
 
-	if (g->is_array || g->init)
-		build_error_saw(P, num, "expected ',' or ';'");
 	if (!parse_magnitude(num, &v))
-		build_error_at(P, num, "number invalid or out of range");
+		build_error_saw(P, num, "number invalid or out of range");
 	else if (v < 1 || v > 0x7fffffff)
-		build_error_at(P, num, "array size out of range");
+		build_error_saw(P, num, "array size out of range");
 	g->is_array = true;
 	g->size = (int64_t)v;
 	return g;
 }
 
 struct global *build_global_init(struct parser *P, struct global *g,
-				 struct expr *init)
+				 const struct token *eq, struct expr *init)
 {
 	if (g->is_array)
-		build_error_at(P, g->tok, "only scalar globals can be initialized");
+		build_error_saw(P, eq, "only scalar globals can be initialized");
 	g->init = init;
 	return g;
 }
@@ -234,12 +311,12 @@ struct function *build_function(struct parser *P, const struct token *name,
 
 		for (int j = 0; j < i; j++)
 			if (!strcmp(((struct param *)params->v[j])->name, p->name))
-				build_error_at(P, p->tok, "duplicate parameter names");
+				build_error_saw(P, p->tok, "duplicate parameter names");
 		ptrvec_push(P->arena, &f->params, p);
 	}
 	f->priority = priority ? priority->num : 0;
 	if (priority && priority->num < 1)
-		build_error_at(P, priority->tok, "specified priority must be > 0");
+		build_error_saw(P, priority->tok, "specified priority must be > 0");
 	return f;
 }
 
@@ -293,26 +370,31 @@ void build_alias(struct parser *P, const struct token *kw, struct ptrvec *names,
 
 void build_alias_epilogue(struct parser *P, const struct token *kw,
 			  struct ptrvec *names, const struct token *op,
-			  struct ptrvec *points, struct stmt *body)
+			  struct ptrvec *points, struct stmt *body, struct stmt *second)
 {
 	if (strcmp(op->text, "+=")) {
 		build_error_saw(P, op, "expected one of ', { } = +='");
+		return;
+	}
+	if (second) {
+		build_error_saw(P, second->tok,
+				"Combined prologue and epilogue cannot be defined with '+='");
 		return;
 	}
 	build_alias(P, kw, names, points, true, body, NULL);
 }
 
 struct ptrvec *build_alias_names(struct parser *P, struct ptrvec *names,
-				 struct pp_alts *alts)
+				 struct pp_alts *alts, const struct token *bang)
 {
 	if (!names)
 		names = build_vec(P, NULL);
 	for (int i = 0; i < alts->alts.n; i++) {
 		struct probe_point *pp = alts->alts.v[i];
 
-		if (pp->optional || pp->sufficient || pp->cond)
+		if (bang || pp->optional || pp->sufficient)
 			build_error_at(P, pp->tok,
-				       "probe point alias name cannot be optional nor conditional");
+				       "probe point alias name cannot be optional nor sufficient");
 		ptrvec_push(P->arena, names, pp);
 	}
 	return names;
@@ -348,7 +430,7 @@ static struct probe_point *copy_point(struct parser *P, const struct probe_point
 /* Apply ?, ! and if (cond) to every alternative; a group returns a holder
  * point (tok NULL) whose comps are the alternatives. */
 struct probe_point *build_probe_point(struct parser *P, struct pp_alts *alts,
-				      int bang, struct expr *cond)
+				      const struct token *bang, struct expr *cond)
 {
 	struct probe_point *holder;
 
@@ -356,12 +438,12 @@ struct probe_point *build_probe_point(struct parser *P, struct pp_alts *alts,
 		struct probe_point *pp = alts->alts.v[i];
 
 		if (bang && (pp->optional || pp->sufficient))
-			build_error_at(P, pp->tok, "'?' or '!' respecified");
+			build_error_saw(P, bang, "'?' or '!' respecified");
 		if (cond && pp->cond)
 			build_error_at(P, cond->tok, "condition respecified");
-		if (bang == '?')
+		if (bang && bang->type == '?')
 			pp->optional = true;
-		if (bang == '!')
+		if (bang && bang->type == '!')
 			pp->sufficient = pp->optional = true;
 		if (cond)
 			pp->cond = cond;
@@ -426,6 +508,11 @@ struct pp_alts *build_component_group(struct parser *P, const struct token *brac
 
 /* ---- statements ---- */
 
+int sort_sign(const struct token *t)
+{
+	return !t ? 0 : t->type == '+' ? 1 : -1;
+}
+
 struct stmt *build_stmt(struct parser *P, enum stmt_kind kind, const struct token *t)
 {
 	struct stmt *s = arena_alloc(P->arena, sizeof(*s));
@@ -480,13 +567,14 @@ struct stmt *build_return(struct parser *P, const struct token *t, struct expr *
 }
 
 struct foreach_key *build_fe_key(struct parser *P, const struct token *name,
-				 int sort, bool bracketed)
+				 const struct token *sort)
 {
 	struct foreach_key *k = arena_alloc(P->arena, sizeof(*k));
 
 	k->tok = name;
 	k->name = name->text;
-	k->sort = sort;
+	k->sort = sort_sign(sort);
+	k->sort_tok = sort;
 	return k;
 }
 
@@ -504,27 +592,42 @@ struct expr *build_fe_array(struct parser *P, struct expr *array, struct ptrvec 
 	return array;
 }
 
+/* Upstream reports the second sort marker it meets, in source order. */
+static void check_one_sort(struct parser *P, const struct token *value_sort,
+			   const struct ptrvec *keys, const struct token *array_sort)
+{
+	const struct token *seen = value_sort;
+
+	for (int i = 0; i < keys->n; i++) {
+		const struct token *k = ((struct foreach_key *)keys->v[i])->sort_tok;
+
+		if (k && seen) {
+			build_error_saw(P, k, "multiple sort directives");
+			return;
+		}
+		seen = seen ? seen : k;
+	}
+	if (array_sort && seen)
+		build_error_saw(P, array_sort, "multiple sort directives");
+}
+
 struct stmt *build_foreach(struct parser *P, const struct token *t,
-			   const struct token *value, int value_sort,
+			   const struct token *value, const struct token *value_sort,
 			   struct ptrvec *keys, struct expr *array,
 			   struct fe_sort sort, struct expr *limit, struct stmt *body)
 {
 	struct stmt *s = build_stmt(P, S_FOREACH, t);
-	int sorts = (value_sort != 0) + (sort.sort != 0);
 
 	s->value_var = value;
 	s->keys = *keys;
-	for (int i = 0; i < keys->n; i++)
-		sorts += ((struct foreach_key *)keys->v[i])->sort != 0;
-	if (sorts > 1)
-		build_error_saw(P, sort.sign ? sort.sign : t, "multiple sort directives");
+	check_one_sort(P, value_sort, keys, sort.sign);
 	if (array->kind == E_INDEX && array->base) {
 		s->slots = array->args;
 		s->has_slots = true;
 		array = array->base;
 	}
 	s->array = array;
-	s->value_sort = value_sort ? value_sort : sort.sort;
+	s->value_sort = value_sort ? sort_sign(value_sort) : sort.sort;
 	if (sort.agg) {
 		s->has_sort_agg = true;
 		s->sort_agg = stat_op_of(sort.agg->text + 1);
@@ -542,19 +645,22 @@ struct expr *build_number(struct parser *P, const struct token *t, bool negative
 	uint64_t v;
 
 	if (!parse_magnitude(t, &v) || (negative && v > (1ULL << 63))) {
-		build_error_at(P, t, "number invalid or out of range");
+		build_error_saw(P, t, "number invalid or out of range");
 		v = 0;
 	}
 	e->num = negative ? (int64_t)(0 - v) : (int64_t)v;
 	return e;
 }
 
+/* The token after a literal string is the lookahead when it is reduced;
+ * upstream reports format and empty-string errors there. */
 struct expr *build_string(struct parser *P, const struct token *t)
 {
 	struct expr *e = new_expr(P, E_STRING, t);
 
 	e->str = t->text;
 	e->str_len = t->len;
+	e->last = t;
 	return e;
 }
 
@@ -567,6 +673,7 @@ struct expr *build_string_append(struct parser *P, struct expr *s,
 	memcpy(joined + s->str_len, t->text, t->len);
 	s->str = joined;
 	s->str_len += t->len;
+	s->last = t;
 	return s;
 }
 
@@ -696,7 +803,7 @@ static void check_format(struct parser *P, const struct expr *fmt)
 	struct fmt_error err;
 
 	if (fmt_parse(bytes, len, NULL, 0, &err) < 0)
-		build_error_at(P, fmt->tok, err.msg);
+		build_error_saw(P, fmt->last->next, err.msg);
 }
 
 struct expr *build_call(struct parser *P, const struct token *name, struct ptrvec *args)
@@ -772,7 +879,9 @@ struct expr *build_embedded_expr(struct parser *P, const struct token *code)
 {
 	struct expr *e = new_expr(P, E_EMBEDDED, code);
 
-	require_privilege(P, code, "embedded expression code");
+	/* upstream then reads the block again as top-level embedded code */
+	if (!require_privilege(P, code, "embedded expression code"))
+		P->pending = code;
 	e->str = code->text;
 	e->str_len = code->len;
 	return e;
@@ -797,7 +906,6 @@ struct expr *build_at_string(struct parser *P, enum expr_kind kind,
 	e->left = s;
 	if (kind == E_CONST) {
 		/* @const("X") is a pure, stable embedded-C expression */
-		require_privilege(P, t, "using @const operator");
 		e->kind = E_EMBEDDED;
 		e->str = arena_printf(P->arena,
 				      "/* pure */ /* unprivileged */ /* stable */ %.*s",
@@ -827,15 +935,12 @@ struct expr *build_register(struct parser *P, const struct token *t, struct expr
 	e->name = t->text;
 	e->num = num->num;
 	e->left = operand;
-	if (!P->src->privileged)
-		diag_parse_error(P->diags, FORM_AT, t,
-				 "using %s operator not permitted; need stap -g", t->text);
 	return e;
 }
 
 struct expr *build_unknown_at(struct parser *P, const struct token *t)
 {
-	diag_parse_error(P->diags, FORM_AT, t, "unknown operator %s", t->text);
+	build_error_saw(P, t, arena_printf(P->arena, "unknown operator %s", t->text));
 	return new_expr(P, E_NUMBER, t);
 }
 
@@ -883,7 +988,7 @@ struct expr *build_cast(struct parser *P, const struct token *t, struct expr *op
 	struct expr *e = new_target(P, t, TB_CAST);
 
 	if (type->str_len == 0)
-		build_error_at(P, type->tok, "expected non-empty string");
+		build_error_saw(P, type->last->next, "expected non-empty string");
 	e->target->operand = operand;
 	e->target->name = arena_strndup(P->arena, type->str, type->str_len);
 	e->target->module = module ? arena_strndup(P->arena, module->str, module->str_len)
@@ -897,7 +1002,7 @@ struct expr *build_atvar(struct parser *P, const struct token *t, struct expr *n
 	struct expr *e = new_target(P, t, TB_ATVAR);
 
 	if (name->str_len == 0)
-		build_error_at(P, name->tok, "expected non-empty string");
+		build_error_saw(P, name->last->next, "expected non-empty string");
 	e->target->name = arena_strndup(P->arena, name->str, name->str_len);
 	e->target->module = module ? arena_strndup(P->arena, module->str, module->str_len)
 				   : NULL;
@@ -916,18 +1021,18 @@ static void check_not_pretty(struct parser *P, struct expr *chain,
 			     const struct token *t)
 {
 	if (chain->target->pretty)
-		build_error_at(P, t,
+		build_error_saw(P, t,
 			       "-> and [ are not accepted for a pretty-printing variable");
 }
 
 struct expr *build_member(struct parser *P, struct expr *chain,
-			  const struct token *member)
+			  const struct token *arrow, const struct token *member)
 {
 	struct target_comp *c = arena_alloc(P->arena, sizeof(*c));
 	const char *name = member->text;
 	int pretty;
 
-	check_not_pretty(P, chain, member);
+	check_not_pretty(P, chain, arrow);
 	pretty = split_suffix(P, &name);
 	c->kind = COMP_MEMBER;
 	c->tok = member;

@@ -11,20 +11,19 @@ struct ptrvec *build_vec_push(struct parser *P, struct ptrvec *v, void *item);
 
 void build_error_at(struct parser *P, const struct token *t, const char *msg);
 void build_error_saw(struct parser *P, const struct token *t, const char *msg);
+void build_error_noskip(struct parser *P, const struct token *t, const char *msg);
 void build_syntax_error(struct parser *P, const struct token *t, bool at_eof,
-			const int *expected, int n);
+			const int *expected, int n, int state);
 
 /* top level */
 void build_add_embed(struct parser *P, const struct token *code);
 void build_add_globals(struct parser *P, struct ptrvec *globals, bool is_private);
 void build_add_function(struct parser *P, struct function *f, bool is_private);
 struct global *build_global(struct parser *P, const struct token *name);
-struct global *build_global_wrap(struct parser *P, struct global *g,
-				 const struct token *pct);
 struct global *build_global_size(struct parser *P, struct global *g,
 				 const struct token *num);
 struct global *build_global_init(struct parser *P, struct global *g,
-				 struct expr *init);
+				 const struct token *eq, struct expr *init);
 struct function *build_function(struct parser *P, const struct token *name,
 				enum value_type ret, struct ptrvec *params,
 				struct expr *priority);
@@ -41,13 +40,13 @@ void build_alias(struct parser *P, const struct token *kw, struct ptrvec *names,
 		 struct stmt *epilogue_body);
 void build_alias_epilogue(struct parser *P, const struct token *kw,
 			  struct ptrvec *names, const struct token *op,
-			  struct ptrvec *points, struct stmt *body);
+			  struct ptrvec *points, struct stmt *body, struct stmt *second);
 struct ptrvec *build_alias_names(struct parser *P, struct ptrvec *names,
-				 struct pp_alts *alts);
+				 struct pp_alts *alts, const struct token *bang);
 struct ptrvec *build_pp_list(struct parser *P, struct ptrvec *list,
 			     struct probe_point *pp);
 struct probe_point *build_probe_point(struct parser *P, struct pp_alts *alts,
-				      int bang, struct expr *cond);
+				      const struct token *bang, struct expr *cond);
 struct pp_alts *build_pp_product(struct parser *P, struct pp_alts *a,
 				 struct pp_alts *b);
 struct pp_alts *build_component(struct parser *P, const struct token *word,
@@ -64,11 +63,12 @@ struct stmt *build_if(struct parser *P, const struct token *t, struct expr *cond
 struct stmt *build_for(struct parser *P, const struct token *t, struct expr *init,
 		       struct expr *cond, struct expr *incr, struct stmt *body);
 struct stmt *build_return(struct parser *P, const struct token *t, struct expr *e);
+int sort_sign(const struct token *t);  /* '+' 1, '-' -1, none 0 */
 struct foreach_key *build_fe_key(struct parser *P, const struct token *name,
-				 int sort, bool bracketed);
+				 const struct token *sort);
 struct expr *build_fe_array(struct parser *P, struct expr *array, struct ptrvec *slots);
 struct stmt *build_foreach(struct parser *P, const struct token *t,
-			   const struct token *value, int value_sort,
+			   const struct token *value, const struct token *value_sort,
 			   struct ptrvec *keys, struct expr *array,
 			   struct fe_sort sort, struct expr *limit, struct stmt *body);
 
@@ -116,7 +116,7 @@ struct expr *build_atvar(struct parser *P, const struct token *t, struct expr *n
 			 struct expr *module);
 struct expr *build_autocast(struct parser *P, struct expr *e);
 struct expr *build_member(struct parser *P, struct expr *chain,
-			  const struct token *member);
+			  const struct token *arrow, const struct token *member);
 struct expr *build_index_of(struct parser *P, struct expr *e, const struct token *t,
 			    struct expr *index);
 struct expr *build_chain_index(struct parser *P, struct expr *chain,

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 void diags_init(struct diags *d, struct arena *a)
@@ -59,6 +60,17 @@ struct diag *diag_parse_error_eof(struct diags *d, const struct source *src,
 	g->form = FORM_SAW;
 	g->at_eof = true;
 	g->eof_src = src;
+	return g;
+}
+
+struct diag *diag_plain_error(struct diags *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	struct diag *g = diag_new(d, DIAG_PLAIN, fmt, ap);
+	va_end(ap);
+	d->errors++;
 	return g;
 }
 
@@ -170,25 +182,69 @@ static void print_semantic(FILE *out, const struct diag *g, const char *prefix,
 	}
 }
 
-int diags_flush(struct diags *d, FILE *out, int from)
+static void print_diag(FILE *out, const struct diag *g)
+{
+	switch (g->kind) {
+	case DIAG_PARSE:
+		print_parse_error(out, g);
+		break;
+	case DIAG_SEMANTIC:
+		for (; g; g = g->chain) {
+			print_semantic(out, g, "semantic error", 16);
+			fputc('\n', out);
+		}
+		break;
+	case DIAG_WARNING:
+		print_semantic(out, g, "WARNING", 9);
+		break;
+	case DIAG_PLAIN:
+		fprintf(out, "%s\n", g->msg);
+		break;
+	}
+}
+
+static bool already_printed(struct diags *d, const char *text)
+{
+	for (int i = 0; i < d->printed.n; i++)
+		if (!strcmp(d->printed.v[i], text))
+			return true;
+	return false;
+}
+
+int diags_flush(struct diags *d, FILE *out, int from, bool verbose)
 {
 	for (; from < d->list.n; from++) {
 		const struct diag *g = d->list.v[from];
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
 
-		switch (g->kind) {
-		case DIAG_PARSE:
-			print_parse_error(out, g);
-			break;
-		case DIAG_SEMANTIC:
-			for (; g; g = g->chain) {
-				print_semantic(out, g, "semantic error", 16);
-				fputc('\n', out);
-			}
-			break;
-		case DIAG_WARNING:
-			print_semantic(out, g, "WARNING", 9);
-			break;
+		print_diag(m, g);
+		fclose(m);
+		const char *key = g->dedup_key ? g->dedup_key : text;
+
+		if (!verbose && already_printed(d, key)) {
+			if (g->kind == DIAG_WARNING)
+				d->suppressed_warnings++;
+			else
+				d->suppressed_errors++;
+		} else {
+			fwrite(text, 1, len, out);
+			ptrvec_push(d->arena, &d->printed, arena_strdup(d->arena, key));
 		}
+		free(text);
 	}
 	return from;
+}
+
+void diags_print_suppressed(const struct diags *d, FILE *out)
+{
+	if (d->suppressed_warnings)
+		fprintf(out, "Number of similar warning messages suppressed: %d.\n",
+			d->suppressed_warnings);
+	if (d->suppressed_errors)
+		fprintf(out, "Number of similar error messages suppressed: %d.\n",
+			d->suppressed_errors);
+	if (d->suppressed_warnings || d->suppressed_errors)
+		fputs("Rerun with -v to see them.\n", out);
 }

@@ -8,7 +8,7 @@
 
 #include "translator/ast.h"
 
-enum diag_kind { DIAG_PARSE, DIAG_SEMANTIC, DIAG_WARNING };
+enum diag_kind { DIAG_PARSE, DIAG_SEMANTIC, DIAG_WARNING, DIAG_PLAIN };
 
 /* How a parse error shows its token: "at:" names the offending token,
  * "saw:" is the token found where something else was expected. */
@@ -22,6 +22,7 @@ struct diag {
 	bool at_eof;                  /* saw end of file of eof_src */
 	const struct source *eof_src;
 	struct diag *chain;           /* further related errors */
+	const char *dedup_key;        /* identical keys print once; NULL: the text */
 };
 
 struct diags {
@@ -30,6 +31,10 @@ struct diags {
 	int parse_errors;             /* per current file, for "N parse errors." */
 	int errors;
 	int warnings;
+	bool empty_input;             /* no "N parse errors." line then */
+	int suppressed_errors;        /* identical errors printed once */
+	int suppressed_warnings;
+	struct ptrvec printed;        /* rendered texts already printed */
 };
 
 void diags_init(struct diags *d, struct arena *a);
@@ -40,6 +45,9 @@ struct diag *diag_parse_error_eof(struct diags *d, const struct source *src,
 				  const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* An error printed as its bare message ("Input file 'x' is empty."). */
+struct diag *diag_plain_error(struct diags *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 struct diag *diag_warning(struct diags *d, const struct token *tok,
 			  const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -47,7 +55,9 @@ struct diag *diag_warning(struct diags *d, const struct token *tok,
 /* Render one token as "identifier 'x' at f.stp:1:5". */
 void diag_print_token(FILE *out, const struct token *tok);
 /* Print every recorded diagnostic from index 'from' on, and return the
- * new end index. */
-int diags_flush(struct diags *d, FILE *out, int from);
+ * new end index.  Identical texts are printed once unless verbose. */
+int diags_flush(struct diags *d, FILE *out, int from, bool verbose);
+/* "Number of similar error messages suppressed: N." lines, if any. */
+void diags_print_suppressed(const struct diags *d, FILE *out);
 
 #endif

@@ -98,11 +98,13 @@ static int pass1(const struct options *o, struct program *prog, struct diags *d,
 	}
 	src->privileged = o->guru;
 	struct stapfile *f = parse_source(prog, src, &ppo, d);
-	printed = diags_flush(d, stderr, printed);
-	if (d->parse_errors) {
-		fprintf(stderr, "%d parse error%s.\n", d->parse_errors,
-			d->parse_errors == 1 ? "" : "s");
+	printed = diags_flush(d, stderr, printed, o->verbose > 0);
+	if (d->errors) {
+		if (d->parse_errors && !d->empty_input)
+			fprintf(stderr, "%d parse error%s.\n", d->parse_errors,
+				d->parse_errors == 1 ? "" : "s");
 		fputs("Pass 1: parse failed.  [man error::pass1]\n", stderr);
+		diags_print_suppressed(d, stderr);
 		return 1;
 	}
 	ptrvec_push(&prog->arena, &prog->user_files, f);

@@ -35,7 +35,7 @@ static struct stapfile *parse_or_report(struct program *prog, struct source *src
 	struct stapfile *f = parse_source(prog, src, ppo, &d);
 	if (d.errors) {
 		fprintf(stderr, "p1check: %s does not parse:\n", what);
-		diags_flush(&d, stderr, 0);
+		diags_flush(&d, stderr, 0, true);
 		return NULL;
 	}
 	return f;

@@ -13,6 +13,8 @@ struct source *source_from_text(struct program *prog, const char *text,
 {
 	struct source *s = arena_alloc(&prog->arena, sizeof(*s));
 
+	/* like upstream, a NUL byte ends the input */
+	len = strnlen(text, len);
 	s->name = arena_strdup(&prog->arena, name);
 	s->text = arena_strndup(&prog->arena, text, len);
 	s->len = len;
@@ -55,6 +57,33 @@ struct source *source_from_file(struct program *prog, const char *path,
 	return s;
 }
 
+static bool starts_item(const struct token *t)
+{
+	return t->type == K_PROBE || t->type == K_GLOBAL || t->type == K_FUNCTION ||
+	       t->type == K_PRIVATE || t->type == EMBEDDED;
+}
+
+/* Skip tokens up to the next top-level item; false at end of input.
+ * Errors the preprocessor raises on the way are reported too. */
+static bool skip_to_item(struct parser *P)
+{
+	for (bool first = true;; first = false) {
+		const struct token *t = P->pending ? P->pending : preproc_next(P->pp);
+
+		P->pending = NULL;
+		if (t->type == 0)
+			return false;
+		if (starts_item(t)) {
+			P->pending = t;
+			return true;
+		}
+		/* like upstream, only the preprocessor raises errors while
+		 * skipping; the token the error was about is reported already */
+		if (t->type == JUNK && t->pp_error && !(first && P->diags->errors))
+			diag_parse_error(P->diags, FORM_AT, t, "%s", t->junk_msg);
+	}
+}
+
 struct stapfile *parse_source(struct program *prog, const struct source *src,
 			      const struct pp_opts *ppo, struct diags *d)
 {
@@ -68,11 +97,22 @@ struct stapfile *parse_source(struct program *prog, const struct source *src,
 
 	file->src = src;
 	P.pp = preproc_new(&prog->arena, d, src, ppo);
-	yyparse(&P);
-	if (preproc_empty(P.pp) && d->parse_errors == 0)
-		diag_parse_error_eof(d, src, preproc_saw_tokens(P.pp)
-				     ? "Input file '%s' is empty after preprocessing."
-				     : "Input file '%s' is empty.", src->name)->at_eof = false;
+	while (yyparse(&P) != 0) {
+		/* an item was abandoned after an error; resume like upstream */
+		enum abort_mode mode = P.abort_mode;
+
+		P.abort_mode = ABORT_NONE;
+		if (mode == ABORT_SKIP && !skip_to_item(&P))
+			break;
+		if (P.pending && P.pending->type == 0)
+			break;
+	}
+	if (preproc_empty(P.pp)) {
+		d->empty_input = true;
+		diag_plain_error(d, preproc_saw_tokens(P.pp)
+				 ? "Input file '%s' is empty after preprocessing."
+				 : "Input file '%s' is empty.", src->name);
+	}
 	preproc_free(P.pp);
 	return file;
 }

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct source *src = source_from_text(&prog, (const char *)data, size, "<fuzz>");
 	src->privileged = size && (data[0] & 1);
 	struct stapfile *f = parse_source(&prog, src, &ppo, &d);
-	diags_flush(&d, sink, 0);
+	diags_flush(&d, sink, 0, true);
 	if (!d.errors)
 		dump_file(sink, f, DUMP_P1);
 	fclose(sink);

@@ -7,6 +7,9 @@
 #include "translator/diag.h"
 #include "translator/preproc.h"
 
+/* How the current top-level item ends after an error (parse.c resumes). */
+enum abort_mode { ABORT_NONE, ABORT_SKIP, ABORT_NOSKIP };
+
 struct parser {
 	struct arena *arena;
 	struct diags *diags;
@@ -14,6 +17,13 @@ struct parser {
 	const struct source *src;
 	struct stapfile *file;
 	bool in_function;
+	enum abort_mode abort_mode;
+	const struct token *pending;  /* token to read again after an abort */
+	const struct token *last;     /* last token read */
+	const struct token *before_last, *before_before;
+	bool print_args;              /* innermost '(' opened a print-family call */
+	unsigned char parens[256];    /* per open '(': 1 if a print-family call */
+	int nparens;
 };
 
 /* A location is the first token of what was matched. */
@@ -59,7 +69,7 @@ static void yyerror(YYLTYPE *loc, struct parser *P, const char *msg);
 %define parse.lac full
 %locations
 %param { struct parser *P }
-%expect 51
+%expect 47
 
 %union {
 	const struct token *tok;
@@ -84,7 +94,7 @@ static void yyerror(YYLTYPE *loc, struct parser *P, const char *msg);
 %token <tok> OP_STATS "<<<" OP_USHR ">>>" OP_ASSIGN OP_CMP OP_REGEX
 %token <tok> OP_AND "&&" OP_OR "||" OP_CREMENT OP_ARROW "->" OP_SHIFT
 %token <tok> PP_IF "%(" PP_THEN "%?" PP_ELSE "%:" PP_END "%)"
-%token <tok> PP_WORD PP_SUFFIX
+%token <tok> PP_WORD PP_SUFFIX ABORT_TOK
 %token <tok> AT_STAT AT_VARIANCE AT_HIST_LOG AT_HIST_LINEAR AT_CAST AT_VAR
 %token <tok> AT_DEFINED AT_ENTRY AT_PROBEWRITE AT_PERF AT_CONST AT_ENUM
 %token <tok> AT_ENUMNAME AT_REGISTER AT_DEREF
@@ -104,11 +114,12 @@ static void yyerror(YYLTYPE *loc, struct parser *P, const char *msg);
 %type <vec> pp_list alias_head
 %type <alts> component_seq component
 %type <pp> probe_point
-%type <global> gvar
+%type <global> gvar gvar_sized gvar_name
 %type <func> function_def function_head
 %type <param> param
 %type <tok> member fname opt_catch_var
-%type <num> opt_sort opt_bang bangs
+%type <tok> opt_bang
+%type <tok> opt_sort
 %type <type> opt_type type
 %type <expr> opt_cond signed_num opt_priority
 %type <stmt> opt_epilogue
@@ -120,7 +131,6 @@ static void yyerror(YYLTYPE *loc, struct parser *P, const char *msg);
 file:
 	  %empty
 	| file toplevel
-	| file error
 	;
 
 toplevel:
@@ -149,10 +159,18 @@ gvars:
 	;
 
 gvar:
+	  gvar_sized
+	| gvar_sized '=' global_init       { $$ = build_global_init(P, $1, $2, $3); }
+	;
+
+gvar_sized:
+	  gvar_name
+	| gvar_name '[' NUMBER ']'         { $$ = build_global_size(P, $1, $3); }
+	;
+
+gvar_name:
 	  IDENT                            { $$ = build_global(P, $1); }
-	| gvar '%'                         { $$ = build_global_wrap(P, $1, $2); }
-	| gvar '[' NUMBER ']'              { $$ = build_global_size(P, $1, $3); }
-	| gvar '=' global_init             { $$ = build_global_init(P, $1, $3); }
+	| IDENT '%'                        { $$ = build_global(P, $1); $$->wrap = true; }
 	;
 
 global_init:
@@ -232,18 +250,19 @@ probe_def:
 	  K_PROBE pp_list block            { build_probe(P, $1, $2, $3); }
 	| K_PROBE alias_head '=' pp_list block opt_epilogue
 	                                   { build_alias(P, $1, $2, $4, false, $5, $6); }
-	| K_PROBE alias_head OP_ASSIGN pp_list block
-	                                   { build_alias_epilogue(P, $1, $2, $3, $4, $5); }
+	| K_PROBE alias_head OP_ASSIGN pp_list block opt_epilogue
+	                                   { build_alias_epilogue(P, $1, $2, $3, $4, $5, $6); }
 	;
 
 opt_epilogue:
 	  %empty                           { $$ = NULL; }
-	| ',' block                        { $$ = $2; }
+	| ',' block                        { $$ = $2; $$->tok = $1; /* errors point at the ',' */ }
 	;
 
 alias_head:
-	  component_seq                    { $$ = build_alias_names(P, NULL, $1); }
-	| alias_head '=' component_seq     { $$ = build_alias_names(P, $1, $3); }
+	  component_seq opt_bang           { $$ = build_alias_names(P, NULL, $1, $2); }
+	| alias_head '=' component_seq opt_bang
+	                                   { $$ = build_alias_names(P, $1, $3, $4); }
 	;
 
 pp_list:
@@ -256,15 +275,9 @@ probe_point:
 	;
 
 opt_bang:
-	  %empty                           { $$ = 0; }
-	| bangs
-	;
-
-bangs:
-	  '?'                              { $$ = '?'; }
-	| '!'                              { $$ = '!'; }
-	| bangs '?'                        { build_error_at(P, $2, "'?' or '!' respecified"); $$ = $1; }
-	| bangs '!'                        { build_error_at(P, $2, "'?' or '!' respecified"); $$ = $1; }
+	  %empty                           { $$ = NULL; }
+	| '?'
+	| '!'
 	;
 
 opt_cond:
@@ -332,25 +345,24 @@ simple_statement:
 
 foreach_statement:
 	  K_FOREACH '(' fe_keys K_IN fe_array fe_sort opt_limit ')' statement
-	                                   { $$ = build_foreach(P, $1, NULL, 0, $3, $5, $6, $7, $9); }
+	                                   { $$ = build_foreach(P, $1, NULL, NULL, $3, $5, $6, $7, $9); }
 	| K_FOREACH '(' IDENT opt_sort '=' fe_keys K_IN fe_array fe_sort opt_limit ')' statement
 	                                   { $$ = build_foreach(P, $1, $3, $4, $6, $8, $9, $10, $12); }
 	;
 
 fe_keys:
-	  IDENT opt_sort                   { $$ = build_vec(P, build_fe_key(P, $1, $2, false)); }
+	  IDENT opt_sort                   { $$ = build_vec(P, build_fe_key(P, $1, $2)); }
 	| '[' fe_keylist ']'               { $$ = $2; }
 	;
 
 fe_keylist:
-	  IDENT opt_sort                   { $$ = build_vec(P, build_fe_key(P, $1, $2, true)); }
-	| fe_keylist ',' IDENT opt_sort    { $$ = build_vec_push(P, $1, build_fe_key(P, $3, $4, true)); }
+	  IDENT opt_sort                   { $$ = build_vec(P, build_fe_key(P, $1, $2)); }
+	| fe_keylist ',' IDENT opt_sort    { $$ = build_vec_push(P, $1, build_fe_key(P, $3, $4)); }
 	;
 
 opt_sort:
-	  %empty                           { $$ = 0; }
-	| '+'                              { $$ = 1; }
-	| '-'                              { $$ = -1; }
+	  %empty                           { $$ = NULL; }
+	| sort_sign
 	;
 
 fe_array:
@@ -360,9 +372,9 @@ fe_array:
 
 fe_sort:
 	  %empty                           { $$ = (struct fe_sort){ 0, NULL, NULL }; }
-	| sort_sign                        { $$ = (struct fe_sort){ $1->type == '+' ? 1 : -1, $1, NULL }; }
-	| fe_agg sort_sign                 { $$ = (struct fe_sort){ $2->type == '+' ? 1 : -1, $2, $1 }; }
-	| fe_agg                           { build_error_saw(P, $1, "expected sort directive"); $$ = (struct fe_sort){ 0, NULL, NULL }; }
+	| sort_sign                        { $$ = (struct fe_sort){ sort_sign($1), $1, NULL }; }
+	| fe_agg sort_sign                 { $$ = (struct fe_sort){ sort_sign($2), $2, $1 }; }
+	| fe_agg                           { build_error_saw(P, P->last, "expected sort directive"); $$ = (struct fe_sort){ 0, NULL, NULL }; }
 	;
 
 fe_agg:
@@ -494,14 +506,14 @@ postfix:
 	| chain OP_ARROW PP_SUFFIX         { $$ = build_pretty(P, $1, $3); }
 	| '&' chain                        { $$ = build_addressof(P, $1, $2); }
 	| '&' chain PP_SUFFIX              { $$ = build_addressof(P, $1, build_pretty(P, $2, $3)); }
-	| OP_AND postfix                   { build_error_at(P, $1, "cannot take address more than once"); $$ = $2; }
+	| '&' primary                      { $$ = build_addressof(P, $1, $2); }
 	;
 
 chain:
 	  tbase
-	| primary OP_ARROW member          { $$ = build_member(P, build_autocast(P, $1), $3); }
+	| primary OP_ARROW member          { $$ = build_member(P, build_autocast(P, $1), $2, $3); }
 	| primary '[' expr ']'             { $$ = build_index_of(P, $1, $2, $3); }
-	| chain OP_ARROW member            { $$ = build_member(P, $1, $3); }
+	| chain OP_ARROW member            { $$ = build_member(P, $1, $2, $3); }
 	| chain '[' expr ']'               { $$ = build_chain_index(P, $1, $2, $3); }
 	;
 
@@ -530,14 +542,12 @@ primary:
 	| IDENT                            { $$ = build_symbol(P, $1); }
 	| IDENT '[' slots ']'              { $$ = build_array_index(P, $1, $3); }
 	| IDENT '(' opt_args ')'           { $$ = build_call(P, $1, $3); }
-	| K_STRING '(' opt_args ')'        { $$ = build_call(P, $1, $3); }
-	| K_LONG '(' opt_args ')'          { $$ = build_call(P, $1, $3); }
 	| AT_STAT '(' expr ')'             { $$ = build_statop(P, $1, $3, NULL); }
 	| AT_VARIANCE '(' expr ')'         { $$ = build_statop(P, $1, $3, NULL); }
 	| AT_VARIANCE '(' expr ',' signed_num ')'
 	                                   { $$ = build_statop(P, $1, $3, $5); }
 	| AT_VARIANCE '(' expr ',' signed_num ',' args ')'
-	                                   { build_error_at(P, $1, "not more than 2 parameters allowed"); $$ = build_statop(P, $1, $3, $5); }
+	                                   { build_error_at(P, $6, "not more than 2 parameters allowed"); $$ = build_statop(P, $1, $3, $5); }
 	| histop
 	| AT_DEFINED '(' expr ')'          { $$ = build_at_unary(P, E_DEFINED, $1, $3); }
 	| AT_ENTRY '(' expr ')'            { $$ = build_at_unary(P, E_ENTRY, $1, $3); }
@@ -584,12 +594,65 @@ args:
 
 %%
 
+static bool print_family_name(const char *s)
+{
+	if (*s == 's')
+		s++;
+	if (strncmp(s, "print", 5))
+		return false;
+	s += 5;
+	return !*s || !strcmp(s, "f") || !strcmp(s, "ln") || !strcmp(s, "d") ||
+	       !strcmp(s, "dln");
+}
+
+/* Which calls are open, for upstream's two wordings of "expected one of"
+ * in argument lists. */
+static void track_parens(struct parser *P, const struct token *t)
+{
+	if (t->type == '(') {
+		bool print = P->last && P->last->type == IDENT &&
+			     print_family_name(P->last->text);
+
+		if (P->nparens < (int)sizeof(P->parens))
+			P->parens[P->nparens] = print;
+		P->nparens++;
+	} else if (t->type == ')' && P->nparens > 0) {
+		P->nparens--;
+	}
+	P->print_args = P->nparens > 0 && P->nparens <= (int)sizeof(P->parens) &&
+			P->parens[P->nparens - 1];
+}
+
 static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *P)
 {
-	const struct token *t = preproc_next(P->pp);
+	const struct token *t;
 
+	/* an action recorded an error: end this top-level item */
+	if (P->abort_mode != ABORT_NONE) {
+		lval->tok = *lloc = P->last;
+		return ABORT_TOK;
+	}
+	if (P->pending) {
+		t = P->pending;
+		P->pending = NULL;
+	} else {
+		t = preproc_next(P->pp);
+	}
+	track_parens(P, t);
+	if (P->last)
+		((struct token *)P->last)->next = t;
+	P->before_before = P->before_last;
+	P->before_last = P->last;
+	P->last = t;
 	lval->tok = t;
 	*lloc = t;
+	/* operators only the privileged may use stop the item at once */
+	if (!P->src->privileged && (t->type == AT_CONST || t->type == AT_REGISTER ||
+				    t->type == AT_DEREF)) {
+		build_error_noskip(P, t, arena_printf(P->arena,
+				   "using %s operator not permitted; need stap -g", t->text));
+		return ABORT_TOK;
+	}
 	/* 'return' is legal only in function bodies; which kind of body we
 	 * are in is known from the last top-level keyword */
 	if (t->type == K_FUNCTION)
@@ -611,8 +674,13 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *P)
 	int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
 	const struct token *t = *yypcontext_location(ctx);
 
-	build_syntax_error(P, t, yypcontext_token(ctx) == YYSYMBOL_YYEOF,
-			   (const int *)expected, n < 0 ? 0 : n);
+	if (yypcontext_token(ctx) == YYSYMBOL_ABORT_TOK)
+		return 0;
+	/* resume at the token we stopped at: it may start the next item */
+	P->pending = t;
+	if (P->abort_mode == ABORT_NONE)
+		build_syntax_error(P, t, yypcontext_token(ctx) == YYSYMBOL_YYEOF,
+				   (const int *)expected, n < 0 ? 0 : n, *ctx->yyssp);
 	return 0;
 }
 
@@ -630,6 +698,5 @@ int parser_symbol_kind(const char *what)
 	if (!strcmp(what, "string")) return YYSYMBOL_STRING;
 	if (!strcmp(what, "ident")) return YYSYMBOL_IDENT;
 	if (!strcmp(what, "word")) return YYSYMBOL_PP_WORD;
-	if (!strcmp(what, "error")) return YYSYMBOL_YYerror;
 	return -1;
 }

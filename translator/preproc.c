@@ -58,6 +58,7 @@ struct preproc {
 	struct ptrvec locals;         /* struct macro *: this file's macros */
 
 	struct ptrvec conds;          /* enum cond_state, as intptr_t */
+	struct ptrvec cond_opens;     /* the '%(' of each open conditional */
 
 	const struct token *peeked;   /* output layer lookahead */
 	const struct token *prev;     /* last token handed to the parser */
@@ -71,10 +72,24 @@ static const struct token *junk(struct preproc *pp, const struct token *at,
 {
 	struct token *t = arena_alloc(pp->arena, sizeof(*t));
 
+	/* the error shows the token it is about, as it was lexed */
 	*t = *at;
-	t->kind = TK_JUNK;
 	t->type = JUNK;
 	t->junk_msg = msg;
+	t->pp_error = true;
+	return t;
+}
+
+/* A lexer-level error: shown as a junk token with no text. */
+static const struct token *junk_empty(struct preproc *pp, const struct token *at,
+				      const char *msg)
+{
+	struct token *t = (struct token *)junk(pp, at, msg);
+
+	t->kind = TK_JUNK;
+	t->text = "";
+	t->len = 0;
+	t->pp_error = false;
 	return t;
 }
 
@@ -130,7 +145,7 @@ static const struct token *arg_number(struct preproc *pp, const struct token *re
 static const struct token *substitute_arg(struct preproc *pp, const struct token *t)
 {
 	if (lexer_in_paste(pp->lexer))
-		return junk(pp, t, "invalid nested substitution of command line arguments");
+		return junk_empty(pp, t, "invalid nested substitution of command line arguments");
 	if (t->type == RAW_ARGC_DOLLAR)
 		return arg_number(pp, t, pp->opts->nargs);
 	if (t->type == RAW_ARGC_AT)
@@ -140,7 +155,7 @@ static const struct token *substitute_arg(struct preproc *pp, const struct token
 	char *end;
 	unsigned long i = strtoul(t->text, &end, 10);
 	if (errno || *end || i < 1 || i > (unsigned long)pp->opts->nargs)
-		return junk(pp, t, arena_printf(pp->arena,
+		return junk_empty(pp, t, arena_printf(pp->arena,
 				"command line argument out of range [1-%d]",
 				pp->opts->nargs));
 	const char *arg = pp->opts->args[i - 1];
@@ -254,6 +269,16 @@ static const struct token *define_macro(struct preproc *pp, const struct token *
 	m->def = t;
 	m->library = pp->opts->defining_library;
 	const struct token *name_tok = t;
+	struct macro *old = m->library ? NULL : find_macro(&pp->locals, m->name);
+
+	if (old) {
+		/* the rest of the definition is read as ordinary tokens */
+		diag_parse_error(pp->diags, FORM_AT, name_tok,
+			"attempt to redefine macro '@%s' in the same file", m->name);
+		diag_parse_error(pp->diags, FORM_AT, old->def,
+			"macro '@%s' first defined here", m->name);
+		return NULL;
+	}
 
 	t = next_raw(pp, &e);
 	if (t->type == '(') {
@@ -278,7 +303,7 @@ static const struct token *define_macro(struct preproc *pp, const struct token *
 	for (int depth = 1;;) {
 		t = next_raw(pp, &e);
 		if (t->type == 0)
-			return junk(pp, def, "incomplete macro definition - missing '%)'");
+			return junk(pp, name_tok, "incomplete macro definition - missing '%)'");
 		if (is_at(t, "define"))
 			return junk(pp, t, "'@define' forbidden inside macro body");
 		if (t->type == PP_IF)
@@ -289,12 +314,6 @@ static const struct token *define_macro(struct preproc *pp, const struct token *
 	}
 
 	struct ptrvec *table = m->library ? &pp->opts->library->macros : &pp->locals;
-	struct macro *old = find_macro(&pp->locals, m->name);
-	if (!m->library && old) {
-		diag_parse_error(pp->diags, FORM_AT, name_tok,
-			"attempt to redefine macro '@%s' in the same file", m->name);
-		return NULL;
-	}
 	if (m->library && find_macro(table, m->name))
 		return junk(pp, name_tok, arena_printf(pp->arena,
 				"duplicate definition of library macro '@%s'", m->name));
@@ -325,12 +344,12 @@ static const struct token *macro_args(struct preproc *pp, const struct macro *m,
 			return junk(pp, inv, "could not find end of macro invocation");
 		if (depth == 0 && (t->type == ',' || t->type == ')')) {
 			argc++;
-			if (argc > n)
-				return junk(pp, inv, arena_printf(pp->arena,
-					"too many parameters for macro '@%s' (expected %d)",
-					m->name, n));
 			if (t->type == ')')
 				break;
+			if (argc >= n)
+				return junk(pp, t, arena_printf(pp->arena,
+					"too many parameters for macro '@%s' (expected %d)",
+					m->name, n));
 			continue;
 		}
 		if (t->type == '(' || t->type == '[')
@@ -340,7 +359,7 @@ static const struct token *macro_args(struct preproc *pp, const struct macro *m,
 		ptrvec_push(pp->arena, &args[argc], (void *)t);
 	}
 	if (argc < n)
-		return junk(pp, inv, arena_printf(pp->arena,
+		return junk(pp, t, arena_printf(pp->arena,
 			"too few parameters for macro '@%s' (expected %d)", m->name, n));
 	*out = args;
 	return NULL;
@@ -463,119 +482,170 @@ static char *unquote(struct preproc *pp, const struct token *t)
 	return arena_strndup(pp->arena, t->text, t->len);
 }
 
-/* One term "L OP R"; returns an error token or NULL, result in *res. */
-static const struct token *eval_term(struct preproc *pp, bool *res)
+#define UNKNOWN_TERM "expected 'arch', 'kernel_v', 'kernel_vr', 'systemtap_v',\n" \
+	"             'runtime', 'systemtap_privilege', 'CONFIG_...', or\n" \
+	"             comparison between strings or integers"
+
+static bool is_cmp(const struct token *op)
+{
+	return op->type == OP_CMP;
+}
+
+/* kernel_v, kernel_vr, systemtap_v: version strings */
+static const struct token *term_version(struct preproc *pp, const char *have,
+					const struct token *op, const struct token *r,
+					bool *res)
+{
+	if (r->type != STRING)
+		return junk(pp, r, "expected string literal");
+	if (!is_cmp(op))
+		return junk(pp, op, "expected comparison operator");
+	const char *want = unquote(pp, r), *o = op_text(op);
+	bool eqne = !strcmp(o, "==") || !strcmp(o, "!=");
+
+	if (is_glob(want) && !eqne)
+		return junk(pp, op, "wildcard not allowed with order comparison operators");
+	*res = compare_str(o, have, want, true, is_glob(want));
+	return NULL;
+}
+
+/* arch, runtime, systemtap_privilege: names, == and != only */
+static const struct token *term_name(struct preproc *pp, const char *have, bool glob,
+				     const struct token *op, const struct token *r,
+				     bool *res)
+{
+	const char *o = op_text(op);
+
+	if (r->type != STRING)
+		return junk(pp, r, "expected string literal");
+	if (strcmp(o, "==") && strcmp(o, "!="))
+		return junk(pp, op, "expected '==' or '!='");
+	*res = compare_str(o, have, unquote(pp, r), false, glob);
+	return NULL;
+}
+
+static const struct token *term_config(struct preproc *pp, const char *name,
+				       const struct token *l, const struct token *op,
+				       const struct token *r, bool *res)
 {
 	const struct pp_target *tg = pp->opts->target;
-	const struct token *l = next_expanded(pp);
-	const struct token *op, *r;
+	const char *have = tg->config ? tg->config(tg->config_ctx, name) : NULL;
+	const char *o = op_text(op);
+	int64_t hv, rv;
 
-	if (l->type == 0 || l->type == JUNK)
-		return l->type == JUNK ? l : junk(pp, l, "incomplete condition after '%('");
+	if (!have)
+		have = "";
+	if (r->type == STRING) {
+		if (strcmp(o, "==") && strcmp(o, "!="))
+			return junk(pp, op, "expected '==' or '!='");
+		*res = compare_str(o, have, unquote(pp, r), false, true);
+		return NULL;
+	}
+	if (!is_cmp(op))
+		return junk(pp, op, "expected comparison operator");
+	if (r->type == NUMBER) {
+		if (!parse_num(have, &hv))
+			return junk(pp, l, "Config option value not a number");
+		if (!parse_num(r->text, &rv))
+			return junk(pp, r, "expected number");
+		*res = compare_num(o, hv, rv);
+		return NULL;
+	}
+	if (r->kind == TK_IDENT && !strncmp(r->text, "CONFIG_", 7)) {
+		const char *rh = tg->config ? tg->config(tg->config_ctx, r->text) : NULL;
+
+		if (!rh)
+			rh = "";
+		if (parse_num(have, &hv) && parse_num(rh, &rv))
+			*res = compare_num(o, hv, rv);
+		else
+			*res = compare_str(o, have, rh, false, false);
+		return NULL;
+	}
+	return junk(pp, r,
+		"expected string, number literal or other CONFIG_... as right side operand");
+}
+
+/* One term "L OP R" (§2.1); returns an error token or NULL, result in *res. */
+static const struct token *eval_term(struct preproc *pp, const struct token *open,
+				     bool *res)
+{
+	const struct pp_target *tg = pp->opts->target;
+	const struct token *l = next_expanded(pp), *op, *r;
+
+	if (l->type == 0)
+		return junk(pp, open, "incomplete condition after '%('");
+	if (l->type == JUNK)
+		return l;
+	const char *lw = l->kind == TK_IDENT ? l->text : "";
+	bool known = !strcmp(lw, "kernel_v") || !strcmp(lw, "kernel_vr") ||
+		     !strcmp(lw, "systemtap_v") || !strcmp(lw, "arch") ||
+		     !strcmp(lw, "runtime") || !strcmp(lw, "systemtap_privilege") ||
+		     !strcmp(lw, "guru_mode") || !strncmp(lw, "CONFIG_", 7) ||
+		     l->type == STRING || l->type == NUMBER;
+	if (!known)
+		return junk(pp, l, UNKNOWN_TERM);
 	op = next_expanded(pp);
 	r = next_expanded(pp);
-	if (op->type != OP_CMP)
-		return junk(pp, op, "expected comparison operator");
-	const char *o = op_text(op);
-	bool eqne = !strcmp(o, "==") || !strcmp(o, "!=");
-	const char *lw = l->kind == TK_IDENT ? l->text : "";
+	if (op->type == 0 || r->type == 0)
+		return junk(pp, open, "incomplete condition after '%('");
 
-	if (!strcmp(lw, "kernel_v") || !strcmp(lw, "kernel_vr") ||
-	    !strcmp(lw, "systemtap_v")) {
-		const char *have = !strcmp(lw, "kernel_v") ? tg->kernel_v :
-				   !strcmp(lw, "kernel_vr") ? tg->kernel_vr : tg->systemtap_v;
-		if (r->type != STRING)
-			return junk(pp, r, "expected string literal");
-		const char *want = unquote(pp, r);
-		if (is_glob(want) && !eqne)
-			return junk(pp, op, "wildcard not allowed with order comparison operators");
-		*res = compare_str(o, have, want, true, is_glob(want));
-		return NULL;
-	}
-	if (!strcmp(lw, "arch") || !strcmp(lw, "runtime") ||
-	    !strcmp(lw, "systemtap_privilege")) {
-		const char *have = !strcmp(lw, "arch") ? tg->arch :
-				   !strcmp(lw, "runtime") ? tg->runtime : tg->privilege;
-		if (!eqne)
-			return junk(pp, op, "expected '==' or '!='");
-		if (r->type != STRING)
-			return junk(pp, r, "expected string literal");
-		*res = compare_str(o, have, unquote(pp, r), false, lw[0] != 's');
-		return NULL;
-	}
+	if (!strcmp(lw, "kernel_v"))
+		return term_version(pp, tg->kernel_v, op, r, res);
+	if (!strcmp(lw, "kernel_vr"))
+		return term_version(pp, tg->kernel_vr, op, r, res);
+	if (!strcmp(lw, "systemtap_v"))
+		return term_version(pp, tg->systemtap_v, op, r, res);
+	if (!strcmp(lw, "arch"))
+		return term_name(pp, tg->arch, true, op, r, res);
+	if (!strcmp(lw, "runtime"))
+		return term_name(pp, tg->runtime, true, op, r, res);
+	if (!strcmp(lw, "systemtap_privilege"))
+		return term_name(pp, tg->privilege, false, op, r, res);
 	if (!strcmp(lw, "guru_mode")) {
+		const char *o = op_text(op);
 		int64_t v;
 
-		if (!eqne)
+		if (r->type != NUMBER || !parse_num(r->text, &v))
+			return junk(pp, r, "expected number");
+		if (strcmp(o, "==") && strcmp(o, "!="))
 			return junk(pp, op, "expected '==' or '!='");
-		if (r->type != NUMBER || !parse_num(r->text, &v) || (v != 0 && v != 1))
-			return junk(pp, r, "expected 0 or 1");
+		if (v != 0 && v != 1)
+			return junk(pp, op, "expected 0 or 1");
 		*res = compare_num(o, tg->guru, v);
 		return NULL;
 	}
-	if (!strncmp(lw, "CONFIG_", 7)) {
-		const char *have = tg->config ? tg->config(tg->config_ctx, lw) : NULL;
-		int64_t hv, rv;
-
-		if (!have)
-			have = "";
-		if (r->type == STRING) {
-			if (!eqne)
-				return junk(pp, op, "expected '==' or '!='");
-			*res = compare_str(o, have, unquote(pp, r), false, true);
-			return NULL;
-		}
-		if (r->type == NUMBER) {
-			if (!parse_num(have, &hv))
-				return junk(pp, l, "Config option value not a number");
-			if (!parse_num(r->text, &rv))
-				return junk(pp, r, "expected number");
-			*res = compare_num(o, hv, rv);
-			return NULL;
-		}
-		if (r->kind == TK_IDENT && !strncmp(r->text, "CONFIG_", 7)) {
-			const char *rh = tg->config ? tg->config(tg->config_ctx, r->text) : NULL;
-
-			if (!rh)
-				rh = "";
-			if (parse_num(have, &hv) && parse_num(rh, &rv))
-				*res = compare_num(o, hv, rv);
-			else
-				*res = compare_str(o, have, rh, false, false);
-			return NULL;
-		}
-		return junk(pp, r,
-			"expected string, number literal or other CONFIG_... as right side operand");
-	}
+	if (!strncmp(lw, "CONFIG_", 7))
+		return term_config(pp, lw, l, op, r, res);
+	if (!is_cmp(op))
+		return junk(pp, op, "expected comparison operator");
 	if (l->type == STRING) {
 		if (r->type != STRING)
 			return junk(pp, r, "expected string literal as right value");
-		*res = compare_str(o, unquote(pp, l), unquote(pp, r), false, false);
+		*res = compare_str(op_text(op), unquote(pp, l), unquote(pp, r), false, false);
 		return NULL;
 	}
-	if (l->type == NUMBER) {
-		int64_t lv, rv;
+	int64_t lv, rv;
 
-		if (r->type != NUMBER)
-			return junk(pp, r, "expected number literal as right value");
-		if (!parse_num(l->text, &lv))
-			return junk(pp, l, "number invalid or out of range");
-		if (!parse_num(r->text, &rv))
-			return junk(pp, r, "number invalid or out of range");
-		*res = compare_num(o, lv, rv);
-		return NULL;
-	}
-	return junk(pp, l, "expected 'arch', 'kernel_v', 'kernel_vr', 'systemtap_v', 'runtime', 'systemtap_privilege', 'CONFIG_...', or comparison between strings or integers");
+	if (r->type != NUMBER)
+		return junk(pp, r, "expected number literal as right value");
+	if (!parse_num(l->text, &lv))
+		return junk(pp, l, "number invalid or out of range");
+	if (!parse_num(r->text, &rv))
+		return junk(pp, r, "number invalid or out of range");
+	*res = compare_num(op_text(op), lv, rv);
+	return NULL;
 }
 
 /* cond ::= conj { '||' conj }, conj ::= term { '&&' term }, up to '%?' */
-static const struct token *eval_condition(struct preproc *pp, bool *res)
+static const struct token *eval_condition(struct preproc *pp, const struct token *open,
+					  bool *res)
 {
 	bool any = false, all = true;
 
 	for (;;) {
 		bool v = false;
-		const struct token *err = eval_term(pp, &v), *t;
+		const struct token *err = eval_term(pp, open, &v), *t;
 
 		if (err)
 			return err;
@@ -588,7 +658,7 @@ static const struct token *eval_condition(struct preproc *pp, bool *res)
 		if (t->type == OP_OR)
 			continue;
 		if (t->type != PP_THEN)
-			return junk(pp, t, "expected '%?' marker for conditional");
+			return junk(pp, open, "expected '%?' marker for conditional");
 		*res = any;
 		return NULL;
 	}
@@ -631,7 +701,7 @@ static const struct token *next_conditioned(struct preproc *pp)
 
 		switch (t->type) {
 		case PP_IF:
-			err = eval_condition(pp, &taken);
+			err = eval_condition(pp, t, &taken);
 			if (err)
 				return err;
 			if (!taken) {
@@ -643,28 +713,36 @@ static const struct token *next_conditioned(struct preproc *pp)
 			}
 			ptrvec_push(pp->arena, &pp->conds,
 				    (void *)(intptr_t)(taken ? COND_THEN : COND_ELSE));
+			ptrvec_push(pp->arena, &pp->cond_opens, (void *)t);
 			continue;
 		case PP_ELSE:
 			if (pp->conds.n == 0)
 				return junk(pp, t, "incomplete conditional - missing '%('");
 			if ((intptr_t)pp->conds.v[pp->conds.n - 1] == COND_ELSE)
 				return junk(pp, t, "invalid conditional - duplicate '%:'");
-			pp->conds.n--;
+			/* still open while its else branch is skipped: a bad
+			 * second '%:' leaves it for the '%)' to close */
+			pp->conds.v[pp->conds.n - 1] = (void *)(intptr_t)COND_ELSE;
 			err = skip_branch(pp, false, t, &at_else);
 			if (err)
 				return err;
+			pp->conds.n--;
+			pp->cond_opens.n--;
 			continue;
 		case PP_END:
 			if (pp->conds.n == 0)
 				return junk(pp, t, "incomplete conditional - missing '%('");
 			pp->conds.n--;
+			pp->cond_opens.n--;
 			continue;
 		case PP_THEN:
 			return junk(pp, t, "incomplete conditional - missing '%('");
 		case 0:
 			if (pp->conds.n > 0) {
-				pp->conds.n = 0;
-				return junk(pp, t, "incomplete conditional at end of file");
+				const struct token *open = pp->cond_opens.v[pp->cond_opens.n - 1];
+
+				pp->conds.n = pp->cond_opens.n = 0;
+				return junk(pp, open, "incomplete conditional at end of file");
 			}
 			return t;
 		default:
@@ -720,7 +798,10 @@ static const struct token *next_classified(struct preproc *pp)
 		pp->peeked = NULL;
 		return t;
 	}
-	return classify(pp, next_conditioned(pp));
+	t = classify(pp, next_conditioned(pp));
+	if (t->type == EMBEDDED && memmem(t->text, t->len, "}%", 2))
+		diag_warning(pp->diags, t, "possible erroneous closing '}%%', use '%%}'?");
+	return t;
 }
 
 static bool word_piece(const struct token *t)
@@ -813,7 +894,7 @@ const struct token *preproc_next(struct preproc *pp)
 	} else if (pp->header) {
 		t = header_token(pp, t);
 	}
-	if (t->type != 0)
+	if (t->type != 0 && t->type != JUNK)
 		pp->saw_out = true;
 	pp->prev = t;
 	return t;
