@@ -370,8 +370,8 @@ int fmt_next(const char *fmt, size_t len, size_t *pos,
 	/* a conversion */
 	start = i++;
 	d->kind = FMT_CONV;
-	if (i >= len)
-		return perr(err, FMT_MSG_TRAILING, start);
+	if (i >= len)		/* a lone '%' at the end, as upstream words it */
+		return perr(err, FMT_MSG_BADCONV, start);
 	switch (fmt[i]) {		/* exactly one flag */
 	case '0': d->flags |= FMT_F_ZEROPAD; i++; break;
 	case '+': d->flags |= FMT_F_PLUS; i++; break;

@@ -67,6 +67,20 @@ static struct expr *new_expr(struct parser *P, enum expr_kind kind,
 	return e;
 }
 
+/* A histogram is a value only to print it, index it, or iterate it. */
+static struct expr *value(struct parser *P, struct expr *e)
+{
+	if (e && e->kind == E_HISTOGRAM)
+		build_error_at(P, e->tok, "base histogram operator where expression expected");
+	return e;
+}
+
+static void values(struct parser *P, const struct ptrvec *v)
+{
+	for (int i = 0; i < v->n; i++)
+		value(P, v->v[i]);
+}
+
 /* ---- syntax errors: bison's expected set in SystemTap's words ---- */
 
 /* How an expected symbol reads in a message: "'{'" -> "{",
@@ -440,7 +454,7 @@ struct probe_point *build_probe_point(struct parser *P, struct pp_alts *alts,
 		if (bang && (pp->optional || pp->sufficient))
 			build_error_saw(P, bang, "'?' or '!' respecified");
 		if (cond && pp->cond)
-			build_error_at(P, cond->tok, "condition respecified");
+			build_error_saw(P, P->cond_close, "condition respecified");
 		if (bang && bang->type == '?')
 			pp->optional = true;
 		if (bang && bang->type == '!')
@@ -522,6 +536,15 @@ struct stmt *build_stmt(struct parser *P, enum stmt_kind kind, const struct toke
 	return s;
 }
 
+struct stmt *build_expr_stmt(struct parser *P, enum stmt_kind kind,
+			     const struct token *t, struct expr *e)
+{
+	struct stmt *s = build_stmt(P, kind, t);
+
+	s->expr = value(P, e);
+	return s;
+}
+
 struct stmt *build_try(struct parser *P, const struct token *t, struct stmt *body,
 		       const struct token *var, struct stmt *handler)
 {
@@ -538,7 +561,7 @@ struct stmt *build_if(struct parser *P, const struct token *t, struct expr *cond
 {
 	struct stmt *s = build_stmt(P, S_IF, t);
 
-	s->expr = cond;
+	s->expr = value(P, cond);
 	s->body = then;
 	s->else_body = otherwise;
 	return s;
@@ -549,9 +572,9 @@ struct stmt *build_for(struct parser *P, const struct token *t, struct expr *ini
 {
 	struct stmt *s = build_stmt(P, S_FOR, t);
 
-	s->init = init;
-	s->expr = cond;
-	s->incr = incr;
+	s->init = value(P, init);
+	s->expr = value(P, cond);
+	s->incr = value(P, incr);
 	s->body = body;
 	return s;
 }
@@ -562,7 +585,7 @@ struct stmt *build_return(struct parser *P, const struct token *t, struct expr *
 
 	if (!P->in_function)
 		build_error_saw(P, t, "found 'return' not in function context");
-	s->expr = e;
+	s->expr = value(P, e);
 	return s;
 }
 
@@ -639,6 +662,7 @@ struct stmt *build_foreach(struct parser *P, const struct token *t,
 
 /* ---- expressions ---- */
 
+
 struct expr *build_number(struct parser *P, const struct token *t, bool negative)
 {
 	struct expr *e = new_expr(P, E_NUMBER, t);
@@ -696,8 +720,8 @@ struct expr *build_binary(struct parser *P, enum expr_kind kind, struct expr *l,
 	struct expr *e = new_expr(P, kind, op);
 
 	e->op = op->text;
-	e->left = l;
-	e->right = r;
+	e->left = value(P, l);
+	e->right = value(P, r);
 	return e;
 }
 
@@ -706,9 +730,9 @@ struct expr *build_ternary(struct parser *P, struct expr *c, const struct token 
 {
 	struct expr *e = new_expr(P, E_TERNARY, q);
 
-	e->left = c;
-	e->right = a;
-	e->third = b;
+	e->left = value(P, c);
+	e->right = value(P, a);
+	e->third = value(P, b);
 	return e;
 }
 
@@ -718,9 +742,9 @@ struct expr *build_concat(struct parser *P, struct expr *list, const struct toke
 	if (!list) {
 		list = new_expr(P, E_CONCAT, op);
 		list->op = ".";
-		ptrvec_push(P->arena, &list->args, first);
+		ptrvec_push(P->arena, &list->args, value(P, first));
 	}
-	ptrvec_push(P->arena, &list->args, next);
+	ptrvec_push(P->arena, &list->args, value(P, next));
 	return list;
 }
 
@@ -729,6 +753,7 @@ struct expr *build_in(struct parser *P, const struct token *t, struct ptrvec *ke
 {
 	struct expr *e = new_expr(P, E_IN, t);
 
+	values(P, keys);
 	e->args = *keys;
 	e->base = base;
 	return e;
@@ -740,7 +765,7 @@ struct expr *build_unary(struct parser *P, enum expr_kind kind,
 	struct expr *e = new_expr(P, kind, op);
 
 	e->op = op->text;
-	e->left = operand;
+	e->left = value(P, operand);
 	return e;
 }
 
@@ -750,7 +775,7 @@ struct expr *build_postinc(struct parser *P, struct expr *operand,
 	struct expr *e = new_expr(P, E_POSTINC, op);
 
 	e->op = op->text;
-	e->left = operand;
+	e->left = value(P, operand);
 	return e;
 }
 
@@ -759,6 +784,7 @@ struct expr *build_array_index(struct parser *P, const struct token *name,
 {
 	struct expr *e = new_expr(P, E_INDEX, name);
 
+	values(P, slots);
 	e->name = name->text;
 	e->args = *slots;
 	return e;
@@ -812,6 +838,7 @@ struct expr *build_call(struct parser *P, const struct token *name, struct ptrve
 
 	e->name = name->text;
 	if (!print_family(name->text, e)) {
+		values(P, args);
 		e->args = *args;
 		return e;
 	}
@@ -828,9 +855,12 @@ struct expr *build_call(struct parser *P, const struct token *name, struct ptrve
 		if (e->print_fmt)
 			check_format(P, first);
 		for (int i = 1; i < args->n; i++)
-			ptrvec_push(P->arena, &e->args, args->v[i]);
+			ptrvec_push(P->arena, &e->args, value(P, args->v[i]));
 		return e;
 	}
+	/* print(@hist_log(x)) prints the histogram; nothing else takes one */
+	if (args->n != 1)
+		values(P, args);
 	e->args = *args;
 	return e;
 }
@@ -853,7 +883,7 @@ struct expr *build_statop(struct parser *P, const struct token *t, struct expr *
 
 	e->name = t->text;
 	e->stat = stat_op_of(t->text + 1);
-	e->left = operand;
+	e->left = value(P, operand);
 	if (shift) {
 		/* the 0..62 range is checked in pass 2, as upstream does */
 		e->has_num = true;
@@ -1080,10 +1110,8 @@ struct expr *build_pretty(struct parser *P, struct expr *chain,
 struct expr *build_addressof(struct parser *P, const struct token *t,
 			     struct expr *chain)
 {
-	if (chain->kind != E_TARGET) {
-		build_error_at(P, t, "expected @cast, @var or $var");
-		return chain;
-	}
+	if (chain->kind != E_TARGET)  /* &f(): an autocast base, checked later */
+		chain = build_autocast(P, chain);
 	if (chain->target->addressof)
 		build_error_at(P, t, "cannot take address more than once");
 	chain->target->addressof = true;

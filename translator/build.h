@@ -56,6 +56,9 @@ struct pp_alts *build_component_group(struct parser *P, const struct token *brac
 
 /* statements */
 struct stmt *build_stmt(struct parser *P, enum stmt_kind kind, const struct token *t);
+/* a statement made of one expression: S_EXPR, S_DELETE */
+struct stmt *build_expr_stmt(struct parser *P, enum stmt_kind kind,
+			     const struct token *t, struct expr *e);
 struct stmt *build_try(struct parser *P, const struct token *t, struct stmt *body,
 		       const struct token *var, struct stmt *handler);
 struct stmt *build_if(struct parser *P, const struct token *t, struct expr *cond,

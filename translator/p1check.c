@@ -8,13 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/utsname.h>
+
 #include "translator/dump.h"
+#include "translator/kconfig.h"
 #include "translator/parse.h"
 
-static const char *no_config(void *ctx, const char *name)
-{
-	return NULL;
-}
 
 static char *dump_to_string(const struct stapfile *f, int flags, size_t *len)
 {
@@ -43,27 +42,39 @@ static struct stapfile *parse_or_report(struct program *prog, struct source *src
 
 int main(int argc, char **argv)
 {
+	struct utsname u;
+	struct kconfig *kc;
+
+	uname(&u);
+	kc = kconfig_new(u.release);
 	struct pp_target tg = {
-		.kernel_v = "6.1.0", .kernel_vr = "6.1.0-0-amd64", .arch = "x86_64",
-		.runtime = "kernel", .systemtap_v = "5.2", .privilege = "stapdev",
-		.config = no_config,
+		.kernel_v = kconfig_version_of(kc), .kernel_vr = u.release,
+		.arch = u.machine, .runtime = "kernel", .systemtap_v = "5.2",
+		.privilege = "stapdev", .config = kconfig_lookup, .config_ctx = kc,
 	};
 	struct macro_table lib1 = { 0 }, lib2 = { 0 };
 	struct program prog = { 0 };
 	int argi = 1, status = 1;
 
-	if (argi < argc && !strcmp(argv[argi], "-g")) {
-		tg.guru = true;
-		argi++;
+	/* the stap options the test runner passes along */
+	for (; argi < argc && argv[argi][0] == '-'; argi++) {
+		if (!strcmp(argv[argi], "-g"))
+			tg.guru = true;
+		else if (!strncmp(argv[argi], "--compatible=", 13))
+			tg.systemtap_v = argv[argi] + 13;
+		else if (!strncmp(argv[argi], "--runtime=", 10))
+			tg.runtime = argv[argi] + 10;
 	}
 	if (argi >= argc) {
-		fputs("usage: p1check [-g] FILE [ARGS...]\n", stderr);
+		fputs("usage: p1check [-g] [--compatible=V] FILE [ARGS...]\n", stderr);
+		kconfig_free(kc);
 		return 2;
 	}
 	struct pp_opts ppo = { &tg, argv + argi + 1, argc - argi - 1, &lib1, false };
 	struct source *src = source_from_file(&prog, argv[argi], NULL);
 	if (!src) {
 		perror(argv[argi]);
+		kconfig_free(kc);
 		return 2;
 	}
 	src->privileged = tg.guru;
@@ -97,5 +108,6 @@ int main(int argc, char **argv)
 	free(first);
 out:
 	arena_release(&prog.arena);
+	kconfig_free(kc);
 	return status;
 }

@@ -97,7 +97,10 @@ struct stapfile *parse_source(struct program *prog, const struct source *src,
 
 	file->src = src;
 	P.pp = preproc_new(&prog->arena, d, src, ppo);
-	while (yyparse(&P) != 0) {
+	for (;;) {
+		P.at_item_start = true;
+		if (yyparse(&P) == 0)
+			break;
 		/* an item was abandoned after an error; resume like upstream */
 		enum abort_mode mode = P.abort_mode;
 
@@ -107,7 +110,7 @@ struct stapfile *parse_source(struct program *prog, const struct source *src,
 		if (P.pending && P.pending->type == 0)
 			break;
 	}
-	if (preproc_empty(P.pp)) {
+	if (!P.nonempty) {
 		d->empty_input = true;
 		diag_plain_error(d, preproc_saw_tokens(P.pp)
 				 ? "Input file '%s' is empty after preprocessing."

@@ -21,6 +21,9 @@ struct parser {
 	const struct token *pending;  /* token to read again after an abort */
 	const struct token *last;     /* last token read */
 	const struct token *before_last, *before_before;
+	bool at_item_start;           /* the next token starts a top-level item */
+	const struct token *cond_close;  /* ')' of the last probe condition */
+	bool nonempty;                /* some top-level item was started */
 	bool print_args;              /* innermost '(' opened a print-family call */
 	unsigned char parens[256];    /* per open '(': 1 if a print-family call */
 	int nparens;
@@ -69,7 +72,7 @@ static void yyerror(YYLTYPE *loc, struct parser *P, const char *msg);
 %define parse.lac full
 %locations
 %param { struct parser *P }
-%expect 47
+%expect 46
 
 %union {
 	const struct token *tok;
@@ -107,7 +110,7 @@ static void yyerror(YYLTYPE *loc, struct parser *P, const char *msg);
 %type <stmt> block statement simple_statement foreach_statement stmts
 %type <expr> expr assignment ternary logor logand bitor bitxor bitand
 %type <expr> inexpr comparison cmpchain shift concat concat_list additive
-%type <expr> multiplicative unary crement postfix primary chain tbase
+%type <expr> multiplicative unary crement postfix primary chain tbase pretty_chain
 %type <expr> histop indexable string_lit literal opt_expr slot
 %type <expr> global_init fe_array opt_limit
 %type <vec> slots args opt_args params param_list fe_keys fe_keylist gvars
@@ -282,7 +285,7 @@ opt_bang:
 
 opt_cond:
 	  %empty                           { $$ = NULL; }
-	| K_IF '(' expr ')'                { $$ = $3; }
+	| K_IF '(' expr ')'                { $$ = $3; P->cond_close = $4; }
 	;
 
 component_seq:
@@ -336,11 +339,11 @@ opt_expr:
 simple_statement:
 	  K_RETURN                         { $$ = build_return(P, $1, NULL); }
 	| K_RETURN expr                    { $$ = build_return(P, $1, $2); }
-	| K_DELETE expr                    { $$ = build_stmt(P, S_DELETE, $1); $$->expr = $2; }
+	| K_DELETE expr                    { $$ = build_expr_stmt(P, S_DELETE, $1, $2); }
 	| K_NEXT                           { $$ = build_stmt(P, S_NEXT, $1); }
 	| K_BREAK                          { $$ = build_stmt(P, S_BREAK, $1); }
 	| K_CONTINUE                       { $$ = build_stmt(P, S_CONTINUE, $1); }
-	| expr                             { $$ = build_stmt(P, S_EXPR, $1->tok); $$->expr = $1; }
+	| expr                             { $$ = build_expr_stmt(P, S_EXPR, $1->tok, $1); }
 	;
 
 foreach_statement:
@@ -501,12 +504,15 @@ crement:
 
 postfix:
 	  primary
-	| chain
+	| pretty_chain
+	| '&' pretty_chain                 { $$ = build_addressof(P, $1, $2); }
+	| '&' primary                      { $$ = build_addressof(P, $1, $2); }
+	;
+
+pretty_chain:
+	  chain
 	| chain PP_SUFFIX                  { $$ = build_pretty(P, $1, $2); }
 	| chain OP_ARROW PP_SUFFIX         { $$ = build_pretty(P, $1, $3); }
-	| '&' chain                        { $$ = build_addressof(P, $1, $2); }
-	| '&' chain PP_SUFFIX              { $$ = build_addressof(P, $1, build_pretty(P, $2, $3)); }
-	| '&' primary                      { $$ = build_addressof(P, $1, $2); }
 	;
 
 chain:
@@ -638,6 +644,10 @@ static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *P)
 	} else {
 		t = preproc_next(P->pp);
 	}
+	/* upstream calls a file empty when no item ever started */
+	if (P->at_item_start && t->type != 0 && !t->pp_error)
+		P->nonempty = true;
+	P->at_item_start = false;
 	track_parens(P, t);
 	if (P->last)
 		((struct token *)P->last)->next = t;

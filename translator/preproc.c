@@ -64,7 +64,7 @@ struct preproc {
 	const struct token *prev;     /* last token handed to the parser */
 	bool header;                  /* inside a probe header */
 	int header_parens;
-	bool saw_raw, saw_out;
+	bool saw_raw;                 /* the lexer produced any token */
 };
 
 static const struct token *junk(struct preproc *pp, const struct token *at,
@@ -211,11 +211,6 @@ static const struct token *next_raw(struct preproc *pp, struct menv **env)
 	return next_input(pp);
 }
 
-static bool is_at(const struct token *t, const char *name)
-{
-	return t->type == AT_WORD && !strcmp(t->text + 1, name);
-}
-
 static struct macro *find_macro(const struct ptrvec *v, const char *name)
 {
 	for (int i = v->n - 1; i >= 0; i--) {
@@ -261,7 +256,7 @@ static const struct token *define_macro(struct preproc *pp, const struct token *
 	if (env)
 		return junk(pp, def, "'@define' forbidden inside macro body");
 	t = next_raw(pp, &e);
-	if (t->type == AT_WORD && !strcmp(t->text, "@define"))
+	if (t->type == IDENT && !strcmp(t->text, "define"))
 		return junk(pp, t, "attempt to redefine '@define'");
 	if (t->type != IDENT && t->kind != TK_KEYWORD)
 		return junk(pp, t, "expected identifier");
@@ -304,8 +299,7 @@ static const struct token *define_macro(struct preproc *pp, const struct token *
 		t = next_raw(pp, &e);
 		if (t->type == 0)
 			return junk(pp, name_tok, "incomplete macro definition - missing '%)'");
-		if (is_at(t, "define"))
-			return junk(pp, t, "'@define' forbidden inside macro body");
+		/* an @define in the body is an error when the body expands */
 		if (t->type == PP_IF)
 			depth++;
 		else if (t->type == PP_END && --depth == 0)
@@ -617,18 +611,22 @@ static const struct token *eval_term(struct preproc *pp, const struct token *ope
 	}
 	if (!strncmp(lw, "CONFIG_", 7))
 		return term_config(pp, lw, l, op, r, res);
-	if (!is_cmp(op))
+	if (!is_cmp(op) && (r->type == STRING || r->type == NUMBER))
 		return junk(pp, op, "expected comparison operator");
 	if (l->type == STRING) {
-		if (r->type != STRING)
+		if (r->type == NUMBER)
 			return junk(pp, r, "expected string literal as right value");
+		if (r->type != STRING)
+			return junk(pp, l, UNKNOWN_TERM);
 		*res = compare_str(op_text(op), unquote(pp, l), unquote(pp, r), false, false);
 		return NULL;
 	}
 	int64_t lv, rv;
 
-	if (r->type != NUMBER)
+	if (r->type == STRING)
 		return junk(pp, r, "expected number literal as right value");
+	if (r->type != NUMBER)
+		return junk(pp, l, UNKNOWN_TERM);
 	if (!parse_num(l->text, &lv))
 		return junk(pp, l, "number invalid or out of range");
 	if (!parse_num(r->text, &rv))
@@ -888,21 +886,14 @@ const struct token *preproc_next(struct preproc *pp)
 	 * kernel.function("f").return, process.begin.probe */
 	if (pp->header && pp->header_parens == 0 && after_dot && t->kind == TK_KEYWORD) {
 		t = glue_word(pp, t);
-	} else if (t->type == K_PROBE) {
+	} else if (t->type == K_PROBE && !(pp->prev && pp->prev->type == OP_ARROW)) {
 		pp->header = true;
 		pp->header_parens = 0;
 	} else if (pp->header) {
 		t = header_token(pp, t);
 	}
-	if (t->type != 0 && t->type != JUNK)
-		pp->saw_out = true;
 	pp->prev = t;
 	return t;
-}
-
-bool preproc_empty(const struct preproc *pp)
-{
-	return !pp->saw_out;
 }
 
 bool preproc_saw_tokens(const struct preproc *pp)

@@ -43,8 +43,6 @@ struct preproc *preproc_new(struct arena *a, struct diags *d,
 			    const struct source *src, const struct pp_opts *o);
 /* Next token for the parser; a TK_EOF token (type 0) at the end. */
 const struct token *preproc_next(struct preproc *pp);
-/* True when no token at all (comments and whitespace only) was seen. */
-bool preproc_empty(const struct preproc *pp);
 /* True when the lexer saw any token before preprocessing. */
 bool preproc_saw_tokens(const struct preproc *pp);
 void preproc_free(struct preproc *pp);
