@@ -96,8 +96,8 @@ enum sonde_state {
 #define SONDE_REC_ALIGN		8
 #define SONDE_NO_ID		0xffffffffu
 
-/* A string slot: MAXSTRINGLEN bytes rounded up to 8, NUL-terminated
- * unless full (a full slot holds MAXSTRINGLEN bytes of text). */
+/* A string slot: MAXSTRINGLEN bytes rounded up to 8 holding NUL-terminated
+ * text; staprun reads at most MAXSTRINGLEN-1 bytes of it. */
 #define SONDE_STR_SLOT(maxstringlen)	(((uint32_t)(maxstringlen) + 7u) & ~7u)
 
 enum sonde_rec_kind {

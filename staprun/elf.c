@@ -13,7 +13,7 @@
 #include "staprun/bpf_abi.h"
 #include "staprun/meta.h"
 
-/* The section's bytes, copied; -ENOENT if there is none. */
+/* The section's bytes, copied; -ENODATA if there is none. */
 static int copy_section(Elf *elf, char **text, size_t *len)
 {
 	Elf_Scn *scn = NULL;
@@ -43,7 +43,7 @@ static int copy_section(Elf *elf, char **text, size_t *len)
 		*len = data->d_size;
 		return 0;
 	}
-	return -ENOENT;
+	return -ENODATA;
 }
 
 int meta_read_elf(const char *path, char **text, size_t *len)

@@ -21,6 +21,13 @@
 #define VLOG_SIZE (1 << 20)	/* verifier log of a failed program */
 #define VLOG_TAIL 20		/* lines of it shown */
 
+/*
+ * libbpf raises RLIMIT_MEMLOCK only on kernels without memcg accounting
+ * of BPF memory (before 5.11); this setter, which turns that off, is not
+ * exported by libbpf 1.1, hence the weak reference.
+ */
+extern int libbpf_set_memlock_rlim(size_t memlock_bytes) __attribute__((weak));
+
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
@@ -35,7 +42,7 @@ static int read_meta(struct session *s)
 	int ret;
 
 	ret = meta_read_elf(path, &text, &len);
-	if (ret == -ENOENT) {
+	if (ret == -ENODATA) {
 		log_fail("bpf: cannot read metadata of '%s': no %s section",
 			 path, SONDE_META_SECTION);
 		return ret;
@@ -343,7 +350,8 @@ int session_load(struct session *s)
 	int err;
 
 	libbpf_set_print(print_libbpf);
-	libbpf_set_memlock_rlim(0);	/* never touch RLIMIT_MEMLOCK */
+	if (libbpf_set_memlock_rlim)
+		libbpf_set_memlock_rlim(0);	/* never touch RLIMIT_MEMLOCK */
 	s->ctl_fd = s->out_fd = -1;
 	err = read_meta(s);
 	if (err)

@@ -100,7 +100,7 @@ const struct meta_str *meta_string(const struct meta *m, uint32_t id);
 
 /*
  * Read the SONDE_META_SECTION of the ELF file at path into a malloc()ed
- * buffer.  Returns 0, -ENOENT if the object has no such section, -EIO
+ * buffer.  Returns 0, -ENODATA if the object has no such section, -EIO
  * for a file libelf cannot read, or -errno of open().
  */
 int meta_read_elf(const char *path, char **text, size_t *len);

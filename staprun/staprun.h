@@ -92,6 +92,8 @@ struct session {
 	int bad_records;		/* malformed records (reported once) */
 	int user_errors;		/* errors found here, not counted by BPF */
 	int child_failed;		/* -c command failed: exit status 1 */
+	int run_failed;			/* staprun could not do its part */
+	uint64_t errors;		/* errors of the whole run, at its end */
 };
 
 /* Signals: set by the handlers, read by run.c */

@@ -8,7 +8,11 @@ EXTRA_DIST += \
 	testsuite/parseok \
 	testsuite/parseko
 
-check-local:
+# The runner also runs the unit-test programs and the pass-1 fuzz target,
+# so `make check` ends with its one "N passed, N failed" line.
+check-local: $(UNIT_TESTS) $(FUZZ_TARGET)
 	STAP=$(abs_top_builddir)/translator/stap \
 	P1CHECK=$(abs_top_builddir)/translator/p1check \
+	UNIT_TESTS="$(addprefix $(abs_top_builddir)/,$(UNIT_TESTS))" \
+	FUZZER="$(if $(FUZZ_TARGET),$(abs_top_builddir)/$(FUZZ_TARGET))" \
 	$(top_srcdir)/testsuite/run

@@ -20,6 +20,8 @@ struct source {
 	size_t len;
 	bool privileged;         /* tapset, or user script under -g */
 	bool is_tapset;
+	size_t *line_starts;     /* offset of each line, built on first use */
+	int nlines;
 };
 
 enum tok_kind {

@@ -1047,6 +1047,13 @@ struct expr *build_autocast(struct parser *P, struct expr *operand)
 	return e;
 }
 
+/* Chains continue from anything: a histogram bucket or an error's
+ * placeholder becomes an autocast base. */
+static struct expr *as_target(struct parser *P, struct expr *e)
+{
+	return e->kind == E_TARGET ? e : build_autocast(P, e);
+}
+
 static void check_not_pretty(struct parser *P, struct expr *chain,
 			     const struct token *t)
 {
@@ -1062,6 +1069,7 @@ struct expr *build_member(struct parser *P, struct expr *chain,
 	const char *name = member->text;
 	int pretty;
 
+	chain = as_target(P, chain);
 	check_not_pretty(P, chain, arrow);
 	pretty = split_suffix(P, &name);
 	c->kind = COMP_MEMBER;
@@ -1077,6 +1085,7 @@ struct expr *build_chain_index(struct parser *P, struct expr *chain,
 {
 	struct target_comp *c = arena_alloc(P->arena, sizeof(*c));
 
+	chain = as_target(P, chain);
 	check_not_pretty(P, chain, t);
 	c->kind = COMP_INDEX;
 	c->tok = t;
@@ -1102,6 +1111,7 @@ struct expr *build_index_of(struct parser *P, struct expr *e, const struct token
 struct expr *build_pretty(struct parser *P, struct expr *chain,
 			  const struct token *suffix)
 {
+	chain = as_target(P, chain);
 	check_not_pretty(P, chain, suffix);
 	chain->target->pretty = (int)suffix->len;
 	return chain;

@@ -11,6 +11,11 @@ void diags_init(struct diags *d, struct arena *a)
 	d->arena = a;
 }
 
+void diags_release(struct diags *d)
+{
+	strset_release(&d->printed);
+}
+
 static struct diag *diag_new(struct diags *d, enum diag_kind kind, const char *fmt,
 			     va_list ap)
 {
@@ -116,16 +121,37 @@ void diag_print_token(FILE *out, const struct token *tok)
 	fprintf(out, " at %s:%d:%d", tok->src->name, tok->line, tok->col);
 }
 
+/* Offset of a line's first byte; the index is built once per source so
+ * that printing many diagnostics stays linear. */
+static size_t line_start(struct arena *a, const struct source *csrc, int line)
+{
+	struct source *src = (struct source *)csrc;
+
+	if (!src->line_starts) {
+		int n = 1;
+
+		for (size_t i = 0; i < src->len; i++)
+			n += src->text[i] == '\n';
+		src->line_starts = arena_alloc(a, n * sizeof(*src->line_starts));
+		src->line_starts[0] = 0;
+		n = 1;
+		for (size_t i = 0; i < src->len; i++)
+			if (src->text[i] == '\n')
+				src->line_starts[n++] = i + 1;
+		src->nlines = n;
+	}
+	if (line < 1)
+		line = 1;
+	return line > src->nlines ? src->len : src->line_starts[line - 1];
+}
+
 /* The source line of a token and a caret under its column.  'indent' is
  * the width of the "source: " label column. */
-static void print_source(FILE *out, const struct token *tok, int indent)
+static void print_source(struct diags *d, FILE *out, const struct token *tok, int indent)
 {
 	const char *text = tok->src->text, *end = text + tok->src->len;
-	const char *line = text;
+	const char *line = text + line_start(d->arena, tok->src, tok->line);
 
-	for (int l = 1; l < tok->line && line < end; line++)
-		if (*line == '\n')
-			l++;
 	const char *eol = memchr(line, '\n', end - line);
 	if (!eol)
 		eol = end;
@@ -142,17 +168,24 @@ static void print_source(FILE *out, const struct token *tok, int indent)
 	fputs("^\n", out);
 }
 
-static void print_expansion_chain(FILE *out, const struct token *tok, int indent)
+static void print_expansion_chain(struct diags *d, FILE *out, const struct token *tok, int indent)
 {
+	int depth = 0;
+
 	for (const struct token *inv = tok->chain; inv; inv = inv->chain) {
+		/* a runaway recursive macro would print hundreds of levels */
+		if (++depth > 32) {
+			fputs("\tin further expansions of macros\n", out);
+			break;
+		}
 		fputs("\tin expansion of macro: ", out);
 		diag_print_token(out, inv);
 		fputc('\n', out);
-		print_source(out, inv, indent);
+		print_source(d, out, inv, indent);
 	}
 }
 
-static void print_parse_error(FILE *out, const struct diag *g)
+static void print_parse_error(struct diags *d, FILE *out, const struct diag *g)
 {
 	fprintf(out, "parse error: %s\n", g->msg);
 	if (g->at_eof) {
@@ -161,13 +194,13 @@ static void print_parse_error(FILE *out, const struct diag *g)
 		fputs(g->form == FORM_AT ? "         at: " : "        saw: ", out);
 		diag_print_token(out, g->tok);
 		fputc('\n', out);
-		print_source(out, g->tok, 13);
-		print_expansion_chain(out, g->tok, 13);
+		print_source(d, out, g->tok, 13);
+		print_expansion_chain(d, out, g->tok, 13);
 	}
 	fputc('\n', out);
 }
 
-static void print_semantic(FILE *out, const struct diag *g, const char *prefix,
+static void print_semantic(struct diags *d, FILE *out, const struct diag *g, const char *prefix,
 			   int indent)
 {
 	fprintf(out, "%s: %s", prefix, g->msg);
@@ -175,40 +208,32 @@ static void print_semantic(FILE *out, const struct diag *g, const char *prefix,
 		fputs(": ", out);
 		diag_print_token(out, g->tok);
 		fputc('\n', out);
-		print_source(out, g->tok, indent);
-		print_expansion_chain(out, g->tok, indent);
+		print_source(d, out, g->tok, indent);
+		print_expansion_chain(d, out, g->tok, indent);
 	} else {
 		fputc('\n', out);
 	}
 }
 
-static void print_diag(FILE *out, const struct diag *g)
+static void print_diag(struct diags *d, FILE *out, const struct diag *g)
 {
 	switch (g->kind) {
 	case DIAG_PARSE:
-		print_parse_error(out, g);
+		print_parse_error(d, out, g);
 		break;
 	case DIAG_SEMANTIC:
 		for (; g; g = g->chain) {
-			print_semantic(out, g, "semantic error", 16);
+			print_semantic(d, out, g, "semantic error", 16);
 			fputc('\n', out);
 		}
 		break;
 	case DIAG_WARNING:
-		print_semantic(out, g, "WARNING", 9);
+		print_semantic(d, out, g, "WARNING", 9);
 		break;
 	case DIAG_PLAIN:
 		fprintf(out, "%s\n", g->msg);
 		break;
 	}
-}
-
-static bool already_printed(struct diags *d, const char *text)
-{
-	for (int i = 0; i < d->printed.n; i++)
-		if (!strcmp(d->printed.v[i], text))
-			return true;
-	return false;
 }
 
 int diags_flush(struct diags *d, FILE *out, int from, bool verbose)
@@ -219,18 +244,17 @@ int diags_flush(struct diags *d, FILE *out, int from, bool verbose)
 		size_t len = 0;
 		FILE *m = open_memstream(&text, &len);
 
-		print_diag(m, g);
+		print_diag(d, m, g);
 		fclose(m);
 		const char *key = g->dedup_key ? g->dedup_key : text;
 
-		if (!verbose && already_printed(d, key)) {
+		if (!strset_add(&d->printed, key) && !verbose) {
 			if (g->kind == DIAG_WARNING)
 				d->suppressed_warnings++;
 			else
 				d->suppressed_errors++;
 		} else {
 			fwrite(text, 1, len, out);
-			ptrvec_push(d->arena, &d->printed, arena_strdup(d->arena, key));
 		}
 		free(text);
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "translator/ast.h"
+#include "translator/strset.h"
 
 enum diag_kind { DIAG_PARSE, DIAG_SEMANTIC, DIAG_WARNING, DIAG_PLAIN };
 
@@ -34,10 +35,11 @@ struct diags {
 	bool empty_input;             /* no "N parse errors." line then */
 	int suppressed_errors;        /* identical errors printed once */
 	int suppressed_warnings;
-	struct ptrvec printed;        /* rendered texts already printed */
+	struct strset printed;        /* keys of diagnostics already printed */
 };
 
 void diags_init(struct diags *d, struct arena *a);
+void diags_release(struct diags *d);
 struct diag *diag_parse_error(struct diags *d, enum diag_form form,
 			      const struct token *tok, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

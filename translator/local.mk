@@ -15,7 +15,8 @@ translator_libtranslator_a_SOURCES = \
 	translator/parse.c translator/parse.h \
 	translator/parser.y \
 	translator/preproc.c translator/preproc.h \
-	translator/strlit.c translator/strlit.h
+	translator/strlit.c translator/strlit.h \
+	translator/strset.c translator/strset.h
 
 # bison/flex outputs are distributed, so a tarball builds without them
 BUILT_SOURCES += translator/parser.h
@@ -36,7 +37,7 @@ EXTRA_DIST += translator/parser.h
 EXTRA_DIST += translator/parse_fuzz.c
 PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.c \
 	translator/diag.c translator/dump.c translator/parse.c \
-	translator/preproc.c translator/strlit.c translator/parser.c \
+	translator/preproc.c translator/strlit.c translator/strset.c translator/parser.c \
 	translator/lexer.c runtime/format.c runtime/stats.c
 if HAVE_LIBFUZZER
 FUZZ_TARGET = translator/parse_fuzz

@@ -148,6 +148,7 @@ static void *run_passes(void *arg)
 		r->status = 1;
 	}
 	kconfig_free(kc);
+	diags_release(&d);
 	arena_release(&prog.arena);
 	return NULL;
 }

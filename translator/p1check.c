@@ -35,8 +35,9 @@ static struct stapfile *parse_or_report(struct program *prog, struct source *src
 	if (d.errors) {
 		fprintf(stderr, "p1check: %s does not parse:\n", what);
 		diags_flush(&d, stderr, 0, true);
-		return NULL;
+		f = NULL;
 	}
+	diags_release(&d);
 	return f;
 }
 

@@ -65,9 +65,15 @@ static bool starts_item(const struct token *t)
 
 /* Skip tokens up to the next top-level item; false at end of input.
  * Errors the preprocessor raises on the way are reported too. */
+/* Past this many errors in one file, the rest of it is not parsed: the
+ * output of a pathological input must stay bounded. */
+#define MAX_PARSE_ERRORS 1000
+
 static bool skip_to_item(struct parser *P)
 {
 	for (bool first = true;; first = false) {
+		if (P->diags->parse_errors >= MAX_PARSE_ERRORS)
+			return false;
 		const struct token *t = P->pending ? P->pending : preproc_next(P->pp);
 
 		P->pending = NULL;
@@ -98,18 +104,29 @@ struct stapfile *parse_source(struct program *prog, const struct source *src,
 	file->src = src;
 	P.pp = preproc_new(&prog->arena, d, src, ppo);
 	for (;;) {
+		const struct token *start = P.pending;
+
 		P.at_item_start = true;
 		if (yyparse(&P) == 0)
 			break;
+		/* an item that fails on its first token must not be retried
+		 * at that token forever: upstream has consumed it by then */
+		if (P.pending && P.pending == start && P.abort_mode == ABORT_SKIP)
+			P.pending = NULL;
 		/* an item was abandoned after an error; resume like upstream */
 		enum abort_mode mode = P.abort_mode;
 
+		if (d->parse_errors >= MAX_PARSE_ERRORS)
+			break;
 		P.abort_mode = ABORT_NONE;
 		if (mode == ABORT_SKIP && !skip_to_item(&P))
 			break;
 		if (P.pending && P.pending->type == 0)
 			break;
 	}
+	if (d->parse_errors >= MAX_PARSE_ERRORS)
+		diag_plain_error(d, "Too many parse errors in '%s'; the rest of it was not parsed.",
+				 src->name);
 	if (!P.nonempty) {
 		d->empty_input = true;
 		diag_plain_error(d, preproc_saw_tokens(P.pp)

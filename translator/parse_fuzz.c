@@ -34,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!d.errors)
 		dump_file(sink, f, DUMP_P1);
 	fclose(sink);
+	diags_release(&d);
 	arena_release(&prog.arena);
 	return 0;
 }

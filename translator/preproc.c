@@ -19,6 +19,9 @@
 #include "translator/parser.h"
 
 #define MAX_EXPANSION_DEPTH 200
+/* A macro that uses itself twice expands exponentially; this bounds the
+ * work any input can cause (tokens replayed from macro bodies). */
+#define MAX_EXPANDED_TOKENS 2000000
 
 struct macro {
 	const char *name;
@@ -55,6 +58,8 @@ struct preproc {
 
 	struct frame frames[MAX_EXPANSION_DEPTH];
 	int nframes;
+	long expanded;                /* tokens replayed from macros so far */
+	bool exhausted;               /* the expansion budget ran out: input ends */
 	struct ptrvec locals;         /* struct macro *: this file's macros */
 
 	struct ptrvec conds;          /* enum cond_state, as intptr_t */
@@ -190,12 +195,24 @@ static const struct token *next_input(struct preproc *pp)
 /* Next token with no macro processing, and the environment it lives in. */
 static const struct token *next_raw(struct preproc *pp, struct menv **env)
 {
+	if (pp->exhausted) {
+		struct token *t = arena_alloc(pp->arena, sizeof(*t));
+
+		/* nothing more is read after a runaway expansion */
+		*t = (struct token){ .kind = TK_EOF, .text = "", .src = pp->src };
+		*env = NULL;
+		return t;
+	}
 	while (pp->nframes > 0) {
 		struct frame *f = &pp->frames[pp->nframes - 1];
 
 		if (f->pos < f->tokens->n) {
 			const struct token *t = f->tokens->v[f->pos++];
 
+			if (++pp->expanded == MAX_EXPANDED_TOKENS) {
+				pp->exhausted = true;
+				return junk(pp, t, "macro expansion too long");
+			}
 			*env = f->env;
 			if (f->chain) {
 				struct token *c = copy_token(pp, t);
@@ -225,7 +242,7 @@ static struct macro *find_macro(const struct ptrvec *v, const char *name)
 static bool push_frame(struct preproc *pp, const struct ptrvec *tokens,
 		       struct menv *env, const struct token *chain)
 {
-	if (pp->nframes == MAX_EXPANSION_DEPTH)
+	if (pp->nframes == MAX_EXPANSION_DEPTH || pp->exhausted)
 		return false;
 	pp->frames[pp->nframes++] = (struct frame){ tokens, 0, env, chain };
 	return true;

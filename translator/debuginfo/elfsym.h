@@ -52,9 +52,10 @@ void esym_close(struct esym_file *f);		/* NULL is fine */
 const struct esym_info *esym_info(const struct esym_file *f);
 const char *esym_path(const struct esym_file *f);
 
-/* Symbols named exactly 'name' of a kind in 'kinds': the first and, in
- * *count, how many (several static functions may share a name).  NULL and
- * *count = 0 when none. */
+/* The first symbol named exactly 'name' of a kind in 'kinds', and in
+ * *count how many there are (static functions of different files may
+ * share a name; esym_glob() with the plain name visits them all).  NULL
+ * and *count = 0 when none. */
 const struct esym *esym_lookup(struct esym_file *f, const char *name,
 			       unsigned kinds, size_t *count);
 
@@ -112,7 +113,8 @@ struct sdt_probe {
 	struct sdt_arg *argv;
 };
 
-/* All markers in .note.stapsdt order (count 0 when the file has none). */
+/* All markers in .note.stapsdt order (count 0 when the file has none).
+ * Returns -EBADMSG if some notes were malformed; the rest are listed. */
 int esym_sdt(struct esym_file *f, const struct sdt_probe **probes,
 	     size_t *count);
 /* Markers whose provider and name match the globs ("*" for any). */

@@ -190,7 +190,7 @@ int esym_glob(struct esym_file *f, const char *pattern, unsigned kinds,
 const struct esym *esym_by_addr(struct esym_file *f, uint64_t addr,
 				uint64_t *offset)
 {
-	size_t lo = 0, hi;
+	size_t lo = 0, hi, i;
 	const struct esym *s;
 
 	ensure_built(f);
@@ -204,10 +204,10 @@ const struct esym *esym_by_addr(struct esym_file *f, uint64_t addr,
 	}
 	if (lo == 0)
 		return NULL;
-	s = f->by_addr[lo - 1];
-	/* Among symbols at the same address the largest sorts first. */
-	while (lo - 1 > 0 && f->by_addr[lo - 2]->addr == s->addr)
-		s = f->by_addr[--lo - 1];
+	/* Among symbols at one address the largest sorts first: take it. */
+	for (i = lo - 1; i > 0 && f->by_addr[i - 1]->addr == f->by_addr[i]->addr;)
+		i--;
+	s = f->by_addr[i];
 	if (s->size && addr >= s->addr + s->size)
 		return NULL;
 	if (offset)

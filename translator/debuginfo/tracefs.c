@@ -1,6 +1,5 @@
 /* The tracefs event list: available_events read once, sorted, globbed. */
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +15,14 @@ static const char *const default_roots[] = {
 	"/sys/kernel/tracing", "/sys/kernel/debug/tracing", NULL,
 };
 
-static bool is_tracefs(const char *root)
+/* 0 if root looks like a usable tracefs, else why not (-ENOENT when
+ * it is not there at all, -EACCES when only root may read it). */
+static int probe_root(const char *root)
 {
 	char p[PATH_MAX];
 
 	snprintf(p, sizeof(p), "%s/available_events", root);
-	return access(p, R_OK) == 0;
+	return access(p, R_OK) == 0 ? 0 : -errno;
 }
 
 /* available_events is "system:event\n" per line.  Each line becomes
@@ -65,12 +66,18 @@ static struct tfs *open_root(const char *root)
 
 struct tfs *tfs_open(const char *root)
 {
+	int why = -ENOENT;
+
 	if (root)
 		return open_root(root);
-	for (int i = 0; default_roots[i]; i++)
-		if (is_tracefs(default_roots[i]))
+	for (int i = 0; default_roots[i]; i++) {
+		int r = probe_root(default_roots[i]);
+		if (r == 0)
 			return open_root(default_roots[i]);
-	errno = ENOENT;
+		if (why == -ENOENT)
+			why = r;	/* keep the more telling EACCES */
+	}
+	errno = -why;
 	return NULL;
 }
 

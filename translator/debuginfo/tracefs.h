@@ -18,8 +18,8 @@
 struct tfs;
 
 /* root: a tracefs mount; NULL tries /sys/kernel/tracing, then
- * /sys/kernel/debug/tracing.  It must have events/ and available_events
- * (ENOENT otherwise: tracefs not mounted). */
+ * /sys/kernel/debug/tracing.  It must have a readable available_events:
+ * ENOENT when tracefs is not mounted, EACCES when not root. */
 struct tfs *tfs_open(const char *root);
 void tfs_close(struct tfs *t);			/* NULL is fine */
 const char *tfs_root(const struct tfs *t);	/* the root chosen */
