@@ -1,1 +1,2 @@
-# tapsets: nothing built here yet
+# tapsets/: installed into $(tapsetdir) (see tapsets/README.md).
+EXTRA_DIST += tapsets/README.md
