@@ -1,6 +1,7 @@
 #include "translator/arena.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 struct arena_block {
 	struct arena_block *prev;
 	size_t used, size;
-	max_align_t data[];
+	uint64_t data[];
 };
 
 static void out_of_memory(void)
@@ -23,7 +24,8 @@ void *arena_alloc(struct arena *a, size_t size)
 {
 	struct arena_block *b = a->head;
 
-	size = (size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+	/* 8 bytes is the strictest alignment anything here needs */
+	size = (size + 7) & ~(size_t)7;
 	if (!b || b->size - b->used < size) {
 		size_t bsize = size > ARENA_BLOCK_MIN ? size : ARENA_BLOCK_MIN;
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "translator/arena.h"
+#include "translator/strset.h"
 
 /* ---- sources and tokens (pass 1: lexer.l, preproc.c) ---- */
 
@@ -36,17 +37,19 @@ enum tok_kind {
 };
 
 struct token {
-	enum tok_kind kind;
-	int type;                  /* parser token number (parser.h) */
 	const char *text;          /* strings: contents, escapes kept as in §1.4 */
-	size_t len;
 	const struct source *src;
-	int line, col;             /* 1-based */
-	bool after_space;          /* whitespace or comment came before it */
 	const struct token *chain; /* macro invocation this came from, or NULL */
-	const char *junk_msg;      /* TK_JUNK: deferred error message */
+	union {
+		const char *junk_msg;      /* JUNK: deferred error message */
+		const struct token *next;  /* STRING: the token read after it */
+	};
+	uint32_t len;
+	int line, col;             /* 1-based */
+	short type;                /* parser token number (parser.h) */
+	unsigned char kind;        /* enum tok_kind */
+	bool after_space;          /* whitespace or comment came before it */
 	bool pp_error;             /* a preprocessor error, not a lexer one */
-	const struct token *next;  /* the token the parser read after this */
 };
 
 /* ---- the parsed program (pass 1: parser.y) ---- */
@@ -248,6 +251,7 @@ struct stapfile {
 
 struct program {
 	struct arena arena;
+	struct strset names;       /* interned identifier and number texts */
 	struct ptrvec user_files;  /* struct stapfile * */
 	struct ptrvec library_files;
 };

@@ -17,7 +17,8 @@ enum {
 
 struct lexer;
 
-struct lexer *lexer_new(struct arena *a, const struct source *src,
+struct lexer *lexer_new(struct arena *a, struct strset *names,
+			const struct source *src,
 			const char *text, size_t len);
 /* Fill *tok with the next token; tok->type is 0 at end of input. */
 void lexer_next(struct lexer *lx, struct token *tok);

@@ -149,7 +149,7 @@ static void *run_passes(void *arg)
 	}
 	kconfig_free(kc);
 	diags_release(&d);
-	arena_release(&prog.arena);
+	program_release(&prog);
 	return NULL;
 }
 

@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 	free(quoted);
 	free(first);
 out:
-	arena_release(&prog.arena);
+	program_release(&prog);
 	kconfig_free(kc);
 	return status;
 }

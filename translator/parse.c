@@ -8,6 +8,12 @@
 
 #include "translator/parser.h"
 
+void program_release(struct program *prog)
+{
+	strset_release(&prog->names);
+	arena_release(&prog->arena);
+}
+
 struct source *source_from_text(struct program *prog, const char *text,
 				size_t len, const char *name)
 {
@@ -102,7 +108,7 @@ struct stapfile *parse_source(struct program *prog, const struct source *src,
 	};
 
 	file->src = src;
-	P.pp = preproc_new(&prog->arena, d, src, ppo);
+	P.pp = preproc_new(&prog->arena, &prog->names, d, src, ppo);
 	for (;;) {
 		const struct token *start = P.pending;
 

@@ -8,6 +8,9 @@
 #include "translator/diag.h"
 #include "translator/preproc.h"
 
+/* Free everything a program holds. */
+void program_release(struct program *prog);
+
 struct stapfile *parse_source(struct program *prog, const struct source *src,
 			      const struct pp_opts *ppo, struct diags *d);
 

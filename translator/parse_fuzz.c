@@ -35,6 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dump_file(sink, f, DUMP_P1);
 	fclose(sink);
 	diags_release(&d);
-	arena_release(&prog.arena);
+	program_release(&prog);
 	return 0;
 }

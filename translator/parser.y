@@ -649,7 +649,7 @@ static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *P)
 		P->nonempty = true;
 	P->at_item_start = false;
 	track_parens(P, t);
-	if (P->last)
+	if (P->last && P->last->type == STRING)
 		((struct token *)P->last)->next = t;
 	P->before_before = P->before_last;
 	P->before_last = P->last;

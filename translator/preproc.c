@@ -918,7 +918,7 @@ bool preproc_saw_tokens(const struct preproc *pp)
 	return pp->saw_raw;
 }
 
-struct preproc *preproc_new(struct arena *a, struct diags *d,
+struct preproc *preproc_new(struct arena *a, struct strset *names, struct diags *d,
 			    const struct source *src, const struct pp_opts *o)
 {
 	struct preproc *pp = arena_alloc(a, sizeof(*pp));
@@ -927,7 +927,7 @@ struct preproc *preproc_new(struct arena *a, struct diags *d,
 	pp->diags = d;
 	pp->src = src;
 	pp->opts = o;
-	pp->lexer = lexer_new(a, src, src->text, src->len);
+	pp->lexer = lexer_new(a, names, src, src->text, src->len);
 	return pp;
 }
 

@@ -39,7 +39,7 @@ struct pp_opts {
 
 struct preproc;
 
-struct preproc *preproc_new(struct arena *a, struct diags *d,
+struct preproc *preproc_new(struct arena *a, struct strset *names, struct diags *d,
 			    const struct source *src, const struct pp_opts *o);
 /* Next token for the parser; a TK_EOF token (type 0) at the end. */
 const struct token *preproc_next(struct preproc *pp);

@@ -5,22 +5,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash(const char *s)
+static uint64_t hash(const char *s, size_t len)
 {
 	uint64_t h = 1469598103934665603ULL;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
 	return h;
+}
+
+static bool same(const char *slot, const char *s, size_t len)
+{
+	return !strncmp(slot, s, len) && slot[len] == '\0';
+}
+
+static size_t find_n(const struct strset *set, const char *s, size_t len)
+{
+	size_t i = hash(s, len) & (set->cap - 1);
+
+	while (set->slots[i] && !same(set->slots[i], s, len))
+		i = (i + 1) & (set->cap - 1);
+	return i;
 }
 
 static size_t find(const struct strset *set, const char *s)
 {
-	size_t i = hash(s) & (set->cap - 1);
-
-	while (set->slots[i] && strcmp(set->slots[i], s))
-		i = (i + 1) & (set->cap - 1);
-	return i;
+	return find_n(set, s, strlen(s));
 }
 
 static void grow(struct strset *set)
@@ -42,6 +52,21 @@ static void grow(struct strset *set)
 bool strset_has(const struct strset *set, const char *s)
 {
 	return set->cap && set->slots[find(set, s)];
+}
+
+const char *strset_intern(struct strset *set, const char *s, size_t len)
+{
+	if (2 * (set->n + 1) > set->cap)
+		grow(set);
+	size_t i = find_n(set, s, len);
+
+	if (!set->slots[i]) {
+		set->slots[i] = strndup(s, len);
+		if (!set->slots[i])
+			abort();
+		set->n++;
+	}
+	return set->slots[i];
 }
 
 bool strset_add(struct strset *set, const char *s)
