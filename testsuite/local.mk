@@ -6,7 +6,9 @@ EXTRA_DIST += \
 	testsuite/run \
 	testsuite/README.md \
 	testsuite/parseok \
-	testsuite/parseko
+	testsuite/parseko \
+	testsuite/semok \
+	testsuite/semko
 
 # The runner also runs the unit-test programs and the pass-1 fuzz target,
 # so `make check` ends with its one "N passed, N failed" line.

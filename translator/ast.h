@@ -58,6 +58,8 @@ enum value_type { TYPE_UNKNOWN, TYPE_LONG, TYPE_STRING, TYPE_STATS };
 
 struct expr;
 struct stmt;
+struct vardecl;
+struct function;
 
 enum expr_kind {
 	E_NUMBER,      /* num */
@@ -141,8 +143,10 @@ struct expr {
 	bool print_newline;        /* *ln */
 	bool print_to_string;      /* sprint* */
 	bool print_char;           /* print_char */
-	const char *type_str;      /* @enumname type, @cast-like extra string */
-	const char *module_str;
+	/* pass 2 (elaborate.c) */
+	struct vardecl *var;       /* symbols, arrays, stats operands, foreach */
+	struct function *callee;   /* E_CALL */
+	enum value_type type;      /* inferred (types.c) */
 };
 
 enum stmt_kind {
@@ -165,6 +169,7 @@ struct foreach_key {
 	const char *name;
 	int sort;                  /* 0, +1, -1 */
 	const struct token *sort_tok;
+	struct vardecl *var;       /* pass 2 */
 };
 
 struct stmt {
@@ -176,6 +181,8 @@ struct stmt {
 	struct stmt *body, *else_body;  /* S_IF then/else, S_FOR/S_FOREACH body, S_TRY */
 	struct stmt *catch_body;
 	const struct token *catch_var;
+	struct vardecl *catch_decl;     /* pass 2 */
+	struct vardecl *value_decl;     /* pass 2: foreach value variable */
 	/* S_FOREACH */
 	struct ptrvec keys;        /* struct foreach_key * */
 	const struct token *value_var;
@@ -204,6 +211,7 @@ struct probe_point {
 
 struct probe {
 	const struct token *tok;
+	struct ptrvec locals;      /* pass 2: struct vardecl * */
 	struct ptrvec points;      /* struct probe_point * */
 	struct stmt *body;
 	/* aliases */
@@ -217,6 +225,7 @@ struct param {
 	const struct token *tok;
 	const char *name;
 	enum value_type type;
+	struct vardecl *var;       /* pass 2 */
 };
 
 struct function {
@@ -228,6 +237,10 @@ struct function {
 	bool is_private;
 	struct stmt *body;         /* block, or NULL with embedded */
 	const struct token *embedded;
+	/* pass 2 */
+	struct ptrvec locals;      /* struct vardecl * */
+	const struct token *type_tok;  /* where the return type was inferred */
+	bool used;
 };
 
 struct global {
@@ -249,11 +262,32 @@ struct stapfile {
 	struct ptrvec functions;   /* struct function * */
 };
 
+/* ---- the elaborated program (pass 2: elaborate.c, types.c) ---- */
+
+enum var_kind { VAR_LOCAL, VAR_PARAM, VAR_GLOBAL };
+
+struct vardecl {
+	const struct token *tok;   /* declaration, or first use of a local */
+	const char *name;
+	enum var_kind kind;
+	enum value_type type;
+	const struct token *type_tok;  /* where the type was first inferred */
+	int arity;                 /* -1 not known yet, 0 scalar, N array keys */
+	const struct token *arity_tok;
+	enum value_type *index_types;  /* arity entries */
+	const struct token **index_toks;
+	const struct global *decl; /* VAR_GLOBAL */
+};
+
 struct program {
 	struct arena arena;
 	struct strset names;       /* interned identifier and number texts */
 	struct ptrvec user_files;  /* struct stapfile * */
 	struct ptrvec library_files;
+	/* pass 2, in order of first reference as upstream lists them */
+	struct ptrvec globals;     /* struct vardecl * */
+	struct ptrvec functions;   /* struct function * */
+	struct ptrvec probes;      /* struct probe * */
 };
 
 #endif

@@ -259,6 +259,9 @@ void build_add_globals(struct parser *P, struct ptrvec *globals, bool is_private
 	for (int i = 0; i < globals->n; i++) {
 		struct global *g = globals->v[i];
 
+		if (!strset_add(&P->global_names, g->name))
+			build_error_saw(P, g->tok, "duplicate global name");
+
 		g->is_private = is_private;
 		ptrvec_push(P->arena, &P->file->globals, g);
 	}

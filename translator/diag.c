@@ -79,6 +79,41 @@ struct diag *diag_plain_error(struct diags *d, const char *fmt, ...)
 	return g;
 }
 
+struct diag *diag_semantic_error(struct diags *d, const struct token *tok,
+				 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	struct diag *g = diag_new(d, DIAG_SEMANTIC, fmt, ap);
+	va_end(ap);
+	g->tok = tok;
+	return g;
+}
+
+struct diag *diag_chain(struct diags *d, struct diag *g, const struct token *tok,
+			const char *fmt, ...)
+{
+	struct diag *c = arena_alloc(d->arena, sizeof(*c));
+	va_list ap, aq;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	char *msg = arena_alloc(d->arena, n + 1);
+	vsnprintf(msg, n + 1, fmt, ap);
+	va_end(ap);
+	c->kind = g->kind;
+	c->msg = msg;
+	c->tok = tok;
+	while (g->chain)
+		g = g->chain;
+	g->chain = c;
+	return c;
+}
+
 struct diag *diag_warning(struct diags *d, const struct token *tok,
 			  const char *fmt, ...)
 {
@@ -200,18 +235,40 @@ static void print_parse_error(struct diags *d, FILE *out, const struct diag *g)
 	fputc('\n', out);
 }
 
+/* A token in the same file as the one printed before drops the file
+ * name, as upstream does. */
+static void print_token_relative(struct diags *d, FILE *out, const struct token *tok)
+{
+	if (tok->src == d->last_src) {
+		struct token t = *tok;
+		struct source s = *t.src;
+
+		s.name = "";
+		t.src = &s;
+		diag_print_token(out, &t);
+	} else {
+		diag_print_token(out, tok);
+	}
+	d->last_src = tok->src;
+}
+
 static void print_semantic(struct diags *d, FILE *out, const struct diag *g, const char *prefix,
 			   int indent)
 {
 	fprintf(out, "%s: %s", prefix, g->msg);
 	if (g->tok) {
 		fputs(": ", out);
-		diag_print_token(out, g->tok);
+		print_token_relative(d, out, g->tok);
 		fputc('\n', out);
 		print_source(d, out, g->tok, indent);
 		print_expansion_chain(d, out, g->tok, indent);
 	} else {
 		fputc('\n', out);
+	}
+	if (g->tok2) {
+		print_token_relative(d, out, g->tok2);
+		fputc('\n', out);
+		print_source(d, out, g->tok2, indent);
 	}
 }
 

@@ -24,6 +24,7 @@ struct diag {
 	const struct source *eof_src;
 	struct diag *chain;           /* further related errors */
 	const char *dedup_key;        /* identical keys print once; NULL: the text */
+	const struct token *tok2;     /* a second place, printed after the first */
 };
 
 struct diags {
@@ -36,6 +37,7 @@ struct diags {
 	int suppressed_errors;        /* identical errors printed once */
 	int suppressed_warnings;
 	struct strset printed;        /* keys of diagnostics already printed */
+	const struct source *last_src;  /* file of the last token printed */
 };
 
 void diags_init(struct diags *d, struct arena *a);
@@ -50,6 +52,15 @@ struct diag *diag_parse_error_eof(struct diags *d, const struct source *src,
 /* An error printed as its bare message ("Input file 'x' is empty."). */
 struct diag *diag_plain_error(struct diags *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* "semantic error: MSG: TOKEN"; NULL tok for none.  Chain further
+ * errors with diag_chain. */
+struct diag *diag_semantic_error(struct diags *d, const struct token *tok,
+				 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Attach a related error printed after g ("type was first inferred here"). */
+struct diag *diag_chain(struct diags *d, struct diag *g, const struct token *tok,
+			const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 struct diag *diag_warning(struct diags *d, const struct token *tok,
 			  const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

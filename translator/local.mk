@@ -10,6 +10,9 @@ translator_libtranslator_a_SOURCES = \
 	translator/build.c translator/build.h \
 	translator/diag.c translator/diag.h \
 	translator/dump.c translator/dump.h \
+	translator/dump_p2.c translator/dump_p2.h \
+	translator/elaborate.c translator/elaborate.h \
+	translator/types.c translator/types.h \
 	translator/kconfig.c translator/kconfig.h \
 	translator/lexer.l translator/lexer.h \
 	translator/parse.c translator/parse.h \
@@ -36,7 +39,8 @@ EXTRA_DIST += translator/parser.h
 # clang with libFuzzer is available.
 EXTRA_DIST += translator/parse_fuzz.c
 PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.c \
-	translator/diag.c translator/dump.c translator/parse.c \
+	translator/diag.c translator/dump.c translator/dump_p2.c \
+	translator/elaborate.c translator/types.c translator/parse.c \
 	translator/preproc.c translator/strlit.c translator/strset.c translator/parser.c \
 	translator/lexer.c runtime/format.c runtime/stats.c
 if HAVE_LIBFUZZER

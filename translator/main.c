@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "translator/dump.h"
+#include "translator/dump_p2.h"
+#include "translator/elaborate.h"
 #include "translator/kconfig.h"
 #include "translator/parse.h"
 
@@ -116,6 +118,24 @@ static int pass1(const struct options *o, struct program *prog, struct diags *d,
 	return 0;
 }
 
+/* -p2: resolve and type; print the elaborated program, or the errors
+ * and the pass failure line. */
+static int pass2(const struct options *o, struct program *prog, struct diags *d)
+{
+	int from = d->list.n;
+	int rc = elaborate(prog, d);
+
+	diags_flush(d, stderr, from, o->verbose > 0);
+	if (rc) {
+		fputs("Pass 2: analysis failed.  [man error::pass2]\n", stderr);
+		diags_print_suppressed(d, stderr);
+		return 1;
+	}
+	if (o->last_pass == 2)
+		dump_program(stdout, prog);
+	return 0;
+}
+
 static void *run_passes(void *arg)
 {
 	struct run *r = arg;
@@ -142,8 +162,10 @@ static void *run_passes(void *arg)
 
 	diags_init(&d, &prog.arena);
 	r->status = pass1(o, &prog, &d, &tg);
-	if (r->status == 0 && o->last_pass > 1) {
-		fprintf(stderr, "stap: pass %d is not implemented yet; use -p1\n",
+	if (r->status == 0 && o->last_pass >= 2)
+		r->status = pass2(o, &prog, &d);
+	if (r->status == 0 && o->last_pass > 2) {
+		fprintf(stderr, "stap: pass %d is not implemented yet; use -p1 or -p2\n",
 			o->last_pass);
 		r->status = 1;
 	}

@@ -140,5 +140,6 @@ struct stapfile *parse_source(struct program *prog, const struct source *src,
 				 : "Input file '%s' is empty.", src->name);
 	}
 	preproc_free(P.pp);
+	strset_release(&P.global_names);
 	return file;
 }

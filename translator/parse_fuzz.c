@@ -1,9 +1,12 @@
-/* libFuzzer entry for pass 1: any bytes, as a guru script with two
- * arguments, through the preprocessor, parser and -p1 printer. */
+/* libFuzzer entry for passes 1 and 2: any bytes, as a script with two
+ * arguments, through the preprocessor, parser, -p1 printer, and when it
+ * parses, elaboration and the -p2 printer. */
 #include <stdio.h>
 #include <stdint.h>
 
 #include "translator/dump.h"
+#include "translator/dump_p2.h"
+#include "translator/elaborate.h"
 #include "translator/parse.h"
 
 static const char *no_config(void *ctx, const char *name)
@@ -31,8 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	src->privileged = size && (data[0] & 1);
 	struct stapfile *f = parse_source(&prog, src, &ppo, &d);
 	diags_flush(&d, sink, 0, true);
-	if (!d.errors)
+	if (!d.errors) {
 		dump_file(sink, f, DUMP_P1);
+		ptrvec_push(&prog.arena, &prog.user_files, f);
+		if (elaborate(&prog, &d) == 0)
+			dump_program(sink, &prog);
+		diags_flush(&d, sink, 0, true);
+	}
 	fclose(sink);
 	diags_release(&d);
 	program_release(&prog);

@@ -22,6 +22,7 @@ struct parser {
 	const struct token *last;     /* last token read */
 	const struct token *before_last, *before_before;
 	bool at_item_start;           /* the next token starts a top-level item */
+	struct strset global_names;   /* of this file, for duplicates */
 	const struct token *cond_close;  /* ')' of the last probe condition */
 	bool nonempty;                /* some top-level item was started */
 	bool print_args;              /* innermost '(' opened a print-family call */

@@ -1,0 +1,78 @@
+/* The -p2 dump of the elaborated program in upstream's layout
+ * (spec/cli.md §3.1): globals with their types, used functions with
+ * their signatures and locals, and one entry per derived probe. */
+#include "translator/dump_p2.h"
+
+#include "translator/dump.h"
+#include "translator/types.h"
+
+static void dump_var(FILE *out, const struct vardecl *v)
+{
+	fprintf(out, "%s:%s", v->name, type_name_of(v->type));
+	if (v->arity > 0) {
+		fputs(" [", out);
+		for (int i = 0; i < v->arity; i++)
+			fprintf(out, "%s%s", i ? ", " : "", type_name_of(v->index_types[i]));
+		fputc(']', out);
+	}
+}
+
+static void dump_locals(FILE *out, const struct ptrvec *locals)
+{
+	if (!locals->n)
+		return;
+	fputs("  # locals\n", out);
+	for (int i = 0; i < locals->n; i++) {
+		fputs("  ", out);
+		dump_var(out, locals->v[i]);
+		fputc('\n', out);
+	}
+}
+
+static void dump_function(FILE *out, const struct function *f)
+{
+	fprintf(out, "%s:%s (", f->name, type_name_of(f->ret));
+	for (int i = 0; i < f->params.n; i++) {
+		const struct param *p = f->params.v[i];
+
+		fprintf(out, "%s%s:%s", i ? ", " : "", p->name, type_name_of(p->var->type));
+	}
+	fputs(")\n", out);
+	dump_locals(out, &f->locals);
+}
+
+/* "begin <- begin,end" (in a comment): each resolved point, then the points as
+ * the probe wrote them. */
+static void dump_probe(FILE *out, const struct probe *p)
+{
+	for (int i = 0; i < p->points.n; i++) {
+		dump_probe_point(out, p->points.v[i]);
+		fputs(" /* <- ", out);
+		for (int j = 0; j < p->points.n; j++) {
+			if (j)
+				fputc(',', out);
+			dump_probe_point(out, p->points.v[j]);
+		}
+		fputs(" */\n", out);
+		dump_locals(out, &p->locals);
+	}
+}
+
+void dump_program(FILE *out, const struct program *prog)
+{
+	if (prog->globals.n) {
+		fputs("# globals\n", out);
+		for (int i = 0; i < prog->globals.n; i++) {
+			dump_var(out, prog->globals.v[i]);
+			fputc('\n', out);
+		}
+	}
+	if (prog->functions.n) {
+		fputs("# functions\n", out);
+		for (int i = 0; i < prog->functions.n; i++)
+			dump_function(out, prog->functions.v[i]);
+	}
+	fputs("# probes\n", out);
+	for (int i = 0; i < prog->probes.n; i++)
+		dump_probe(out, prog->probes.v[i]);
+}

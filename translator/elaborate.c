@@ -1,0 +1,307 @@
+/* Pass 2, symbol resolution (spec/language.md §5.1): every variable use
+ * gets its declaration (a local of its body, a parameter, or a global),
+ * every call its function, and the program lists what is used, in the
+ * order upstream reports it (first reference). */
+#include "translator/elaborate.h"
+
+#include <string.h>
+
+#include "translator/types.h"
+
+struct scope {
+	struct program *prog;
+	struct diags *diags;
+	struct ptrvec *locals;       /* of the body being resolved */
+	struct function *func;       /* NULL in a probe */
+	struct strset global_names;  /* names of prog->globals, for order */
+	struct ptrvec declared;      /* struct vardecl *: every declared global */
+	struct ptrvec pending;       /* functions called but not yet resolved */
+};
+
+static struct vardecl *new_var(struct program *prog, const struct token *tok,
+			       const char *name, enum var_kind kind)
+{
+	struct vardecl *v = arena_alloc(&prog->arena, sizeof(*v));
+
+	v->tok = tok;
+	v->name = name;
+	v->kind = kind;
+	v->arity = -1;
+	return v;
+}
+
+static struct vardecl *find_in(const struct ptrvec *v, const char *name)
+{
+	for (int i = 0; i < v->n; i++) {
+		struct vardecl *d = v->v[i];
+
+		if (!strcmp(d->name, name))
+			return d;
+	}
+	return NULL;
+}
+
+/* A global, recorded in the program's list at its first reference. */
+static struct vardecl *find_global(struct scope *sc, const char *name)
+{
+	struct vardecl *g = find_in(&sc->declared, name);
+
+	if (g && strset_add(&sc->global_names, name))
+		ptrvec_push(&sc->prog->arena, &sc->prog->globals, g);
+	return g;
+}
+
+static struct vardecl *find_var(struct scope *sc, const struct token *tok,
+				const char *name)
+{
+	struct vardecl *v = find_in(sc->locals, name);
+
+	if (!v && sc->func)
+		for (int i = 0; i < sc->func->params.n && !v; i++) {
+			struct param *p = sc->func->params.v[i];
+
+			if (!strcmp(p->name, name))
+				v = p->var;
+		}
+	if (!v)
+		v = find_global(sc, name);
+	if (!v) {
+		v = new_var(sc->prog, tok, name, VAR_LOCAL);
+		ptrvec_push(&sc->prog->arena, sc->locals, v);
+	}
+	return v;
+}
+
+/* Arrays and statistics live only in globals. */
+static struct vardecl *find_array(struct scope *sc, const struct token *tok,
+				  const char *name, int arity)
+{
+	struct vardecl *g = find_global(sc, name);
+
+	if (!g)
+		diag_semantic_error(sc->diags, tok,
+			"unresolved arity-%d global array %s, missing global declaration?",
+			arity, name);
+	return g;
+}
+
+static struct function *find_function(struct scope *sc, const struct expr *call)
+{
+	struct function *same_name = NULL;
+
+	for (int f = 0; f < sc->prog->user_files.n; f++) {
+		struct stapfile *file = sc->prog->user_files.v[f];
+
+		for (int i = 0; i < file->functions.n; i++) {
+			struct function *fn = file->functions.v[i];
+
+			if (strcmp(fn->name, call->name))
+				continue;
+			if (fn->params.n == call->args.n)
+				return fn;
+			same_name = fn;
+		}
+	}
+	if (same_name)
+		diag_semantic_error(sc->diags, call->tok,
+				    "arity mismatch found (function '%s' takes %d args)",
+				    call->name, same_name->params.n)->tok2 = same_name->tok;
+	else
+		diag_semantic_error(sc->diags, call->tok, "unresolved function %s", call->name);
+	return NULL;
+}
+
+static void resolve_expr(struct scope *sc, struct expr *e);
+static void resolve_stmt(struct scope *sc, struct stmt *s);
+
+static void resolve_list(struct scope *sc, struct ptrvec *v)
+{
+	for (int i = 0; i < v->n; i++)
+		resolve_expr(sc, v->v[i]);
+}
+
+/* The statistic or array a stat/histogram operator reads: a global. */
+static void resolve_stat_operand(struct scope *sc, struct expr *operand)
+{
+	if (operand->kind == E_SYMBOL)
+		operand->var = find_array(sc, operand->tok, operand->name, 0);
+	else
+		resolve_expr(sc, operand);
+}
+
+static void resolve_call(struct scope *sc, struct expr *e)
+{
+	resolve_list(sc, &e->args);
+	e->callee = find_function(sc, e);
+	if (e->callee && !e->callee->used) {
+		e->callee->used = true;
+		ptrvec_push(&sc->prog->arena, &sc->prog->functions, e->callee);
+		ptrvec_push(&sc->prog->arena, &sc->pending, e->callee);
+	}
+}
+
+static void resolve_expr(struct scope *sc, struct expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case E_SYMBOL:
+		e->var = find_var(sc, e->tok, e->name);
+		break;
+	case E_INDEX:
+		e->var = find_array(sc, e->tok, e->name, e->args.n);
+		resolve_list(sc, &e->args);
+		break;
+	case E_CALL:
+		resolve_call(sc, e);
+		break;
+	case E_IN:
+		resolve_list(sc, &e->args);
+		if (e->base->kind == E_SYMBOL)
+			e->base->var = find_array(sc, e->base->tok, e->base->name, e->args.n);
+		else
+			resolve_expr(sc, e->base);
+		break;
+	case E_STATOP:
+	case E_HISTOGRAM:
+		resolve_stat_operand(sc, e->left);
+		break;
+	case E_HISTINDEX:
+		resolve_expr(sc, e->base);
+		resolve_expr(sc, e->left);
+		break;
+	case E_CONCAT:
+	case E_PRINT:
+		resolve_list(sc, &e->args);
+		break;
+	case E_TARGET:
+		diag_semantic_error(sc->diags, e->tok,
+				    "target variables are not resolved yet by this version of pass 2");
+		break;
+	default:
+		resolve_expr(sc, e->left);
+		resolve_expr(sc, e->right);
+		resolve_expr(sc, e->third);
+		break;
+	}
+}
+
+static void resolve_foreach(struct scope *sc, struct stmt *s)
+{
+	struct expr *a = s->array;
+
+	if (a->kind == E_SYMBOL)
+		a->var = find_array(sc, a->tok, a->name, s->keys.n);
+	else
+		resolve_expr(sc, a);
+	for (int i = 0; i < s->keys.n; i++) {
+		struct foreach_key *k = s->keys.v[i];
+
+		k->var = find_var(sc, k->tok, k->name);
+	}
+	if (s->value_var)
+		s->value_decl = find_var(sc, s->value_var, s->value_var->text);
+	resolve_list(sc, &s->slots);
+	resolve_expr(sc, s->limit);
+	resolve_stmt(sc, s->body);
+}
+
+static void resolve_stmt(struct scope *sc, struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case S_BLOCK:
+		for (int i = 0; i < s->stmts.n; i++)
+			resolve_stmt(sc, s->stmts.v[i]);
+		break;
+	case S_FOREACH:
+		resolve_foreach(sc, s);
+		break;
+	case S_TRY:
+		resolve_stmt(sc, s->body);
+		if (s->catch_var)
+			s->catch_decl = find_var(sc, s->catch_var, s->catch_var->text);
+		resolve_stmt(sc, s->catch_body);
+		break;
+	case S_DELETE:
+		/* "delete a" names a whole array: a global, not a new local */
+		if (s->expr->kind == E_SYMBOL && !find_in(sc->locals, s->expr->name))
+			s->expr->var = find_global(sc, s->expr->name);
+		if (!s->expr->var)
+			resolve_expr(sc, s->expr);
+		break;
+	default:
+		resolve_expr(sc, s->init);
+		resolve_expr(sc, s->expr);
+		resolve_expr(sc, s->incr);
+		resolve_stmt(sc, s->body);
+		resolve_stmt(sc, s->else_body);
+		break;
+	}
+}
+
+static void declare_globals(struct scope *sc)
+{
+	for (int f = 0; f < sc->prog->user_files.n; f++) {
+		struct stapfile *file = sc->prog->user_files.v[f];
+
+		for (int i = 0; i < file->globals.n; i++) {
+			struct global *g = file->globals.v[i];
+			struct vardecl *v;
+
+			v = new_var(sc->prog, g->tok, g->name, VAR_GLOBAL);
+			v->decl = g;
+			if (g->init)
+				type_set_literal(v, g->init);
+			ptrvec_push(&sc->prog->arena, &sc->declared, v);
+		}
+	}
+}
+
+static void resolve_function(struct scope *sc, struct function *fn)
+{
+	for (int i = 0; i < fn->params.n; i++) {
+		struct param *p = fn->params.v[i];
+
+		p->var = new_var(sc->prog, p->tok, p->name, VAR_PARAM);
+		p->var->type = p->type;
+		p->var->type_tok = p->type ? p->tok : NULL;
+		p->var->arity = 0;
+	}
+	sc->locals = &fn->locals;
+	sc->func = fn;
+	resolve_stmt(sc, fn->body);
+}
+
+int elaborate(struct program *prog, struct diags *d)
+{
+	struct scope sc = { .prog = prog, .diags = d };
+	int errors = d->errors;
+
+	declare_globals(&sc);
+	for (int f = 0; f < prog->user_files.n; f++) {
+		struct stapfile *file = prog->user_files.v[f];
+
+		for (int i = 0; i < file->probes.n; i++) {
+			struct probe *p = file->probes.v[i];
+
+			sc.locals = &p->locals;
+			sc.func = NULL;
+			resolve_stmt(&sc, p->body);
+			ptrvec_push(&prog->arena, &prog->probes, p);
+			/* functions a probe calls are resolved before the next probe */
+			for (int k = 0; k < sc.pending.n; k++)
+				resolve_function(&sc, sc.pending.v[k]);
+			sc.pending.n = 0;
+		}
+	}
+	strset_release(&sc.global_names);
+	if (d->errors > errors)
+		return -1;
+	if (prog->probes.n == 0) {
+		diag_semantic_error(d, NULL, "no probes found");
+		return -1;
+	}
+	return infer_types(prog, d);
+}
