@@ -10,6 +10,7 @@
 
 struct scope {
 	struct program *prog;
+	struct tapset_lib *lib;      /* tapsets pulled in on demand; may be NULL */
 	struct diags *diags;
 	struct ptrvec *locals;       /* of the body being resolved */
 	struct function *func;       /* NULL in a probe */
@@ -41,10 +42,19 @@ static struct vardecl *find_in(const struct ptrvec *v, const char *name)
 	return NULL;
 }
 
-/* A global, recorded in the program's list at its first reference. */
+static void declare_file_globals(struct scope *sc, const struct stapfile *file);
+
+/* A global, recorded in the program's list at its first reference; a
+ * tapset defining it is pulled in. */
 static struct vardecl *find_global(struct scope *sc, const char *name)
 {
 	struct vardecl *g = find_in(&sc->declared, name);
+	struct stapfile *lib;
+
+	if (!g && (lib = tapsets_require_global(sc->lib, name))) {
+		declare_file_globals(sc, lib);
+		g = find_in(&sc->declared, name);
+	}
 
 	if (g && strset_add(&sc->global_names, name))
 		ptrvec_push(&sc->prog->arena, &sc->prog->globals, g);
@@ -85,12 +95,11 @@ static struct vardecl *find_array(struct scope *sc, const struct token *tok,
 	return g;
 }
 
-static struct function *find_function(struct scope *sc, const struct expr *call)
+static struct function *find_in_files(const struct ptrvec *files,
+				      const struct expr *call, struct function **same_name)
 {
-	struct function *same_name = NULL;
-
-	for (int f = 0; f < sc->prog->user_files.n; f++) {
-		struct stapfile *file = sc->prog->user_files.v[f];
+	for (int f = 0; f < files->n; f++) {
+		struct stapfile *file = files->v[f];
 
 		for (int i = 0; i < file->functions.n; i++) {
 			struct function *fn = file->functions.v[i];
@@ -99,9 +108,28 @@ static struct function *find_function(struct scope *sc, const struct expr *call)
 				continue;
 			if (fn->params.n == call->args.n)
 				return fn;
-			same_name = fn;
+			*same_name = fn;
 		}
 	}
+	return NULL;
+}
+
+/* The user script's functions first, then the tapsets', pulling in the
+ * tapset that defines the name. */
+static struct function *find_function(struct scope *sc, const struct expr *call)
+{
+	struct function *same_name = NULL, *fn;
+	struct stapfile *lib;
+
+	fn = find_in_files(&sc->prog->user_files, call, &same_name);
+	if (!fn && !same_name)
+		fn = find_in_files(&sc->prog->library_files, call, &same_name);
+	if (!fn && !same_name && (lib = tapsets_require_function(sc->lib, call->name))) {
+		declare_file_globals(sc, lib);
+		fn = find_in_files(&sc->prog->library_files, call, &same_name);
+	}
+	if (fn)
+		return fn;
 	if (same_name)
 		diag_semantic_error(sc->diags, call->tok,
 				    "arity mismatch found (function '%s' takes %d args)",
@@ -241,22 +269,26 @@ static void resolve_stmt(struct scope *sc, struct stmt *s)
 	}
 }
 
+static void declare_file_globals(struct scope *sc, const struct stapfile *file)
+{
+	for (int i = 0; i < file->globals.n; i++) {
+		struct global *g = file->globals.v[i];
+		struct vardecl *v;
+
+		if (find_in(&sc->declared, g->name))
+			continue;
+		v = new_var(sc->prog, g->tok, g->name, VAR_GLOBAL);
+		v->decl = g;
+		if (g->init)
+			type_set_literal(v, g->init);
+		ptrvec_push(&sc->prog->arena, &sc->declared, v);
+	}
+}
+
 static void declare_globals(struct scope *sc)
 {
-	for (int f = 0; f < sc->prog->user_files.n; f++) {
-		struct stapfile *file = sc->prog->user_files.v[f];
-
-		for (int i = 0; i < file->globals.n; i++) {
-			struct global *g = file->globals.v[i];
-			struct vardecl *v;
-
-			v = new_var(sc->prog, g->tok, g->name, VAR_GLOBAL);
-			v->decl = g;
-			if (g->init)
-				type_set_literal(v, g->init);
-			ptrvec_push(&sc->prog->arena, &sc->declared, v);
-		}
-	}
+	for (int f = 0; f < sc->prog->user_files.n; f++)
+		declare_file_globals(sc, sc->prog->user_files.v[f]);
 }
 
 static void resolve_function(struct scope *sc, struct function *fn)
@@ -274,9 +306,9 @@ static void resolve_function(struct scope *sc, struct function *fn)
 	resolve_stmt(sc, fn->body);
 }
 
-int elaborate(struct program *prog, struct diags *d)
+int elaborate(struct program *prog, struct tapset_lib *lib, struct diags *d)
 {
-	struct scope sc = { .prog = prog, .diags = d };
+	struct scope sc = { .prog = prog, .lib = lib, .diags = d };
 	int errors = d->errors;
 
 	declare_globals(&sc);

@@ -19,7 +19,8 @@ translator_libtranslator_a_SOURCES = \
 	translator/parser.y \
 	translator/preproc.c translator/preproc.h \
 	translator/strlit.c translator/strlit.h \
-	translator/strset.c translator/strset.h
+	translator/strset.c translator/strset.h \
+	translator/tapsets.c translator/tapsets.h
 
 # bison/flex outputs are distributed, so a tarball builds without them
 BUILT_SOURCES += translator/parser.h
@@ -27,6 +28,8 @@ BUILT_SOURCES += translator/parser.h
 TRANSLATOR_LIBS = translator/libtranslator.a runtime/libsondefmt.a
 
 translator_stap_SOURCES = translator/main.c
+# the installed stap finds the installed tapsets without flags
+translator_stap_CPPFLAGS = $(AM_CPPFLAGS) -DSONDE_TAPSET_DIR='"$(tapsetdir)"'
 translator_stap_LDADD = $(TRANSLATOR_LIBS) -lpthread
 
 translator_p1check_SOURCES = translator/p1check.c
@@ -41,7 +44,8 @@ EXTRA_DIST += translator/parse_fuzz.c
 PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.c \
 	translator/diag.c translator/dump.c translator/dump_p2.c \
 	translator/elaborate.c translator/types.c translator/parse.c \
-	translator/preproc.c translator/strlit.c translator/strset.c translator/parser.c \
+	translator/preproc.c translator/strlit.c translator/strset.c translator/tapsets.c \
+	translator/parser.c \
 	translator/lexer.c runtime/format.c runtime/stats.c
 if HAVE_LIBFUZZER
 FUZZ_TARGET = translator/parse_fuzz

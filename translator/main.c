@@ -17,6 +17,7 @@
 #include "translator/dump.h"
 #include "translator/dump_p2.h"
 #include "translator/elaborate.h"
+#include "translator/tapsets.h"
 #include "translator/kconfig.h"
 #include "translator/parse.h"
 
@@ -34,6 +35,8 @@ struct options {
 	const char *runtime;         /* "kernel" or "bpf" */
 	const char *release;         /* -r */
 	const char *compatible;
+	const char *tapset_dirs[64]; /* -I DIR..., then $SONDE_TAPSETS, then ours */
+	int ntapset_dirs;
 };
 
 struct run {
@@ -75,15 +78,8 @@ static void version(void)
 /* -p1: print the tree of every user file, or the errors and the pass
  * failure line. */
 static int pass1(const struct options *o, struct program *prog, struct diags *d,
-		 const struct pp_target *tg)
+		 const struct pp_opts *ppo)
 {
-	struct macro_table library = { 0 };
-	struct pp_opts ppo = {
-		.target = tg,
-		.args = o->args,
-		.nargs = o->nargs,
-		.library = &library,
-	};
 	struct source *src;
 	int printed = 0;
 
@@ -99,7 +95,7 @@ static int pass1(const struct options *o, struct program *prog, struct diags *d,
 		}
 	}
 	src->privileged = o->guru;
-	struct stapfile *f = parse_source(prog, src, &ppo, d);
+	struct stapfile *f = parse_source(prog, src, ppo, d);
 	printed = diags_flush(d, stderr, printed, o->verbose > 0);
 	if (d->errors) {
 		if (d->parse_errors && !d->empty_input)
@@ -120,10 +116,11 @@ static int pass1(const struct options *o, struct program *prog, struct diags *d,
 
 /* -p2: resolve and type; print the elaborated program, or the errors
  * and the pass failure line. */
-static int pass2(const struct options *o, struct program *prog, struct diags *d)
+static int pass2(const struct options *o, struct program *prog, struct tapset_lib *lib,
+		 struct diags *d)
 {
 	int from = d->list.n;
-	int rc = elaborate(prog, d);
+	int rc = elaborate(prog, lib, d);
 
 	diags_flush(d, stderr, from, o->verbose > 0);
 	if (rc) {
@@ -160,10 +157,21 @@ static void *run_passes(void *arg)
 		.config_ctx = kc,
 	};
 
+	struct macro_table library = { 0 };
+	struct pp_opts ppo = {
+		.target = &tg,
+		.args = o->args,
+		.nargs = o->nargs,
+		.library = &library,
+	};
+	struct tapset_lib lib;
+
 	diags_init(&d, &prog.arena);
-	r->status = pass1(o, &prog, &d, &tg);
+	/* indexed only: a tapset file is parsed when the script needs it */
+	tapsets_open(&lib, &prog, &ppo, &d, o->tapset_dirs, o->ntapset_dirs, u.machine);
+	r->status = pass1(o, &prog, &d, &ppo);
 	if (r->status == 0 && o->last_pass >= 2)
-		r->status = pass2(o, &prog, &d);
+		r->status = pass2(o, &prog, &lib, &d);
 	if (r->status == 0 && o->last_pass > 2) {
 		fprintf(stderr, "stap: pass %d is not implemented yet; use -p1 or -p2\n",
 			o->last_pass);
@@ -191,6 +199,28 @@ static int run_on_big_stack(struct run *r)
 	}
 	pthread_attr_destroy(&attr);
 	return r->status;
+}
+
+static void add_tapset_dir(struct options *o, const char *dir)
+{
+	if (o->ntapset_dirs < (int)(sizeof(o->tapset_dirs) / sizeof(o->tapset_dirs[0])))
+		o->tapset_dirs[o->ntapset_dirs++] = dir;
+}
+
+/* SONDE_TAPSETS: a colon-separated list searched after -I directories */
+static void add_env_tapset_dirs(struct options *o)
+{
+	const char *env = getenv("SONDE_TAPSETS");
+	char *copy, *dir, *save;
+
+	if (!env || !*env)
+		return;
+	copy = strdup(env);
+	if (!copy)
+		return;
+	for (dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+		add_tapset_dir(o, dir);
+	/* copy stays alive for the whole run: the list points into it */
 }
 
 int main(int argc, char **argv)
@@ -246,7 +276,10 @@ int main(int argc, char **argv)
 		case 'C':
 			o.compatible = optarg;
 			break;
-		case 'u': case 'I': case 'D': case 'm': case 'k': case 'o':
+		case 'I':
+			add_tapset_dir(&o, optarg);
+			break;
+		case 'u': case 'D': case 'm': case 'k': case 'o':
 		case 'c': case 'x': case 'T': case 's':
 			/* accepted now, used by the passes that will need them */
 			break;
@@ -265,6 +298,8 @@ int main(int argc, char **argv)
 	}
 	o.args = argv + optind;
 	o.nargs = argc - optind;
+	add_env_tapset_dirs(&o);
+	add_tapset_dir(&o, SONDE_TAPSET_DIR);
 
 	struct run r = { .opts = &o };
 	return run_on_big_stack(&r);

@@ -133,7 +133,7 @@ struct stapfile *parse_source(struct program *prog, const struct source *src,
 	if (d->parse_errors >= MAX_PARSE_ERRORS)
 		diag_plain_error(d, "Too many parse errors in '%s'; the rest of it was not parsed.",
 				 src->name);
-	if (!P.nonempty) {
+	if (!P.nonempty && !ppo->defining_library) {
 		d->empty_input = true;
 		diag_plain_error(d, preproc_saw_tokens(P.pp)
 				 ? "Input file '%s' is empty after preprocessing."
