@@ -16,6 +16,7 @@ translator_libtranslator_a_SOURCES = \
 	translator/kconfig.c translator/kconfig.h \
 	translator/lexer.l translator/lexer.h \
 	translator/parse.c translator/parse.h \
+	translator/passtime.c translator/passtime.h \
 	translator/parser.y \
 	translator/preproc.c translator/preproc.h \
 	translator/strlit.c translator/strlit.h \

@@ -20,6 +20,7 @@
 #include "translator/tapsets.h"
 #include "translator/kconfig.h"
 #include "translator/parse.h"
+#include "translator/passtime.h"
 
 #define STAP_VERSION "5.2"       /* language level we follow */
 
@@ -133,6 +134,27 @@ static int pass2(const struct options *o, struct program *prog, struct tapset_li
 	return 0;
 }
 
+/* "Pass 2: analyzed script: 1 probe, 2 functions, 0 embeds, 1 global "
+ * then the resources; the library files parsed lazily in pass 2 are
+ * counted here, where upstream counts all of them in pass 1. */
+static void pass2_summary(FILE *out, const struct program *prog,
+			  const struct tapset_lib *lib)
+{
+	int embeds = 0;
+
+	for (int i = 0; i < prog->user_files.n; i++)
+		embeds += ((const struct stapfile *)prog->user_files.v[i])->embeds.n;
+	for (int i = 0; i < prog->library_files.n; i++)
+		embeds += ((const struct stapfile *)prog->library_files.v[i])->embeds.n;
+	fprintf(out, "Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
+		"%d global%s, %d library script%s ",
+		prog->probes.n, prog->probes.n == 1 ? "" : "s",
+		prog->functions.n, prog->functions.n == 1 ? "" : "s",
+		embeds, embeds == 1 ? "" : "s",
+		prog->globals.n, prog->globals.n == 1 ? "" : "s",
+		lib->parsed, lib->parsed == 1 ? "" : "s");
+}
+
 static void *run_passes(void *arg)
 {
 	struct run *r = arg;
@@ -165,13 +187,25 @@ static void *run_passes(void *arg)
 		.library = &library,
 	};
 	struct tapset_lib lib;
+	struct passtime t;
 
 	diags_init(&d, &prog.arena);
+	passtime_start(&t);
 	/* indexed only: a tapset file is parsed when the script needs it */
 	tapsets_open(&lib, &prog, &ppo, &d, o->tapset_dirs, o->ntapset_dirs, u.machine);
 	r->status = pass1(o, &prog, &d, &ppo);
-	if (r->status == 0 && o->last_pass >= 2)
+	if (r->status == 0 && o->verbose) {
+		fputs("Pass 1: parsed user script ", stderr);
+		passtime_print(stderr, &t);
+	}
+	if (r->status == 0 && o->last_pass >= 2) {
+		passtime_start(&t);
 		r->status = pass2(o, &prog, &lib, &d);
+		if (r->status == 0 && o->verbose) {
+			pass2_summary(stderr, &prog, &lib);
+			passtime_print(stderr, &t);
+		}
+	}
 	if (r->status == 0 && o->last_pass > 2) {
 		fprintf(stderr, "stap: pass %d is not implemented yet; use -p1 or -p2\n",
 			o->last_pass);
