@@ -16,20 +16,26 @@ void diags_release(struct diags *d)
 	strset_release(&d->printed);
 }
 
-static struct diag *diag_new(struct diags *d, enum diag_kind kind, const char *fmt,
-			     va_list ap)
+static const char *format_msg(struct arena *a, const char *fmt, va_list ap)
 {
-	struct diag *g = arena_alloc(d->arena, sizeof(*g));
 	va_list aq;
 	int n;
 
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
-	char *msg = arena_alloc(d->arena, n + 1);
+	char *msg = arena_alloc(a, n + 1);
 	vsnprintf(msg, n + 1, fmt, ap);
+	return msg;
+}
+
+static struct diag *diag_new(struct diags *d, enum diag_kind kind, const char *fmt,
+			     va_list ap)
+{
+	struct diag *g = arena_alloc(d->arena, sizeof(*g));
+
 	g->kind = kind;
-	g->msg = msg;
+	g->msg = format_msg(d->arena, fmt, ap);
 	ptrvec_push(d->arena, &d->list, g);
 	if (kind == DIAG_WARNING) {
 		d->warnings++;
@@ -95,18 +101,12 @@ struct diag *diag_chain(struct diags *d, struct diag *g, const struct token *tok
 			const char *fmt, ...)
 {
 	struct diag *c = arena_alloc(d->arena, sizeof(*c));
-	va_list ap, aq;
-	int n;
+	va_list ap;
 
 	va_start(ap, fmt);
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	char *msg = arena_alloc(d->arena, n + 1);
-	vsnprintf(msg, n + 1, fmt, ap);
+	c->msg = format_msg(d->arena, fmt, ap);
 	va_end(ap);
 	c->kind = g->kind;
-	c->msg = msg;
 	c->tok = tok;
 	while (g->chain)
 		g = g->chain;

@@ -60,18 +60,13 @@ static void dump_target(struct dumper *d, const struct target *t)
 		fputs(t->name, d->out);
 		break;
 	case TB_CAST:
-		fputs("@cast(", d->out);
-		dump_expr(d, t->operand);
-		fputs(", ", d->out);
-		dump_quoted(d, t->name);
-		if (t->module) {
-			fputs(", ", d->out);
-			dump_quoted(d, t->module);
-		}
-		fputc(')', d->out);
-		break;
 	case TB_ATVAR:
-		fputs("@var(", d->out);
+		/* @cast(E, "type"[, "module"]) and @var("name"[, "module"]) */
+		fputs(t->base == TB_CAST ? "@cast(" : "@var(", d->out);
+		if (t->base == TB_CAST) {
+			dump_expr(d, t->operand);
+			fputs(", ", d->out);
+		}
 		dump_quoted(d, t->name);
 		if (t->module) {
 			fputs(", ", d->out);
