@@ -272,7 +272,8 @@ struct vardecl {
 	enum var_kind kind;
 	enum value_type type;
 	const struct token *type_tok;  /* where the type was first inferred */
-	int arity;                 /* -1 not known yet, 0 scalar, N array keys */
+	int arity;                 /* -1 not known yet, 0 scalar, N array keys;
+				      -2 a local misused as a statistic */
 	const struct token *arity_tok;
 	enum value_type *index_types;  /* arity entries */
 	const struct token **index_toks;

@@ -17,6 +17,7 @@ struct scope {
 	struct strset global_names;  /* names of prog->globals, for order */
 	struct ptrvec declared;      /* struct vardecl *: every declared global */
 	struct ptrvec pending;       /* functions called but not yet resolved */
+	struct ptrvec iterating;     /* struct vardecl *: arrays foreach walks now */
 };
 
 static struct vardecl *new_var(struct program *prog, const struct token *tok,
@@ -149,12 +150,35 @@ static void resolve_list(struct scope *sc, struct ptrvec *v)
 }
 
 /* The statistic or array a stat/histogram operator reads: a global. */
+/* Statistics are globals: a local one is upstream's "stat locals" error. */
+static void check_stat_global(struct scope *sc, struct expr *operand)
+{
+	struct vardecl *v = operand->var;
+
+	if (!v || v->kind == VAR_GLOBAL || v->arity == -2)
+		return;
+	diag_semantic_error(sc->diags, operand->tok,
+			    "stat locals not supported, missing global declaration? ");
+	v->arity = -2;  /* reported: once per variable, as upstream */
+}
+
 static void resolve_stat_operand(struct scope *sc, struct expr *operand)
 {
+	resolve_expr(sc, operand);
 	if (operand->kind == E_SYMBOL)
-		operand->var = find_array(sc, operand->tok, operand->name, 0);
-	else
-		resolve_expr(sc, operand);
+		check_stat_global(sc, operand);
+}
+
+/* The array a foreach walks may not change inside the loop. */
+static void check_not_iterating(struct scope *sc, const struct expr *target)
+{
+	if (target->kind != E_INDEX && target->kind != E_SYMBOL)
+		return;
+	for (int i = 0; target->var && i < sc->iterating.n; i++)
+		if (sc->iterating.v[i] == target->var)
+			diag_semantic_error(sc->diags, target->tok,
+					    "variable '%s' modified during 'foreach' iteration",
+					    target->var->name);
 }
 
 static void resolve_call(struct scope *sc, struct expr *e)
@@ -198,6 +222,18 @@ static void resolve_expr(struct scope *sc, struct expr *e)
 		resolve_expr(sc, e->base);
 		resolve_expr(sc, e->left);
 		break;
+	case E_ASSIGN:
+		resolve_expr(sc, e->right);
+		resolve_expr(sc, e->left);
+		if (!strcmp(e->op, "<<<") && e->left->kind == E_SYMBOL)
+			check_stat_global(sc, e->left);
+		check_not_iterating(sc, e->left);
+		break;
+	case E_PREINC:
+	case E_POSTINC:
+		resolve_expr(sc, e->left);
+		check_not_iterating(sc, e->left);
+		break;
 	case E_CONCAT:
 	case E_PRINT:
 		resolve_list(sc, &e->args);
@@ -231,7 +267,11 @@ static void resolve_foreach(struct scope *sc, struct stmt *s)
 		s->value_decl = find_var(sc, s->value_var, s->value_var->text);
 	resolve_list(sc, &s->slots);
 	resolve_expr(sc, s->limit);
+	if (a->var)
+		ptrvec_push(&sc->prog->arena, &sc->iterating, a->var);
 	resolve_stmt(sc, s->body);
+	if (a->var)
+		sc->iterating.n--;
 }
 
 static void resolve_stmt(struct scope *sc, struct stmt *s)
@@ -258,6 +298,11 @@ static void resolve_stmt(struct scope *sc, struct stmt *s)
 			s->expr->var = find_global(sc, s->expr->name);
 		if (!s->expr->var)
 			resolve_expr(sc, s->expr);
+		if (s->expr->kind != E_SYMBOL && s->expr->kind != E_INDEX &&
+		    s->expr->kind != E_TARGET)
+			diag_semantic_error(sc->diags, s->expr->tok,
+					    "invalid operand of delete expression");
+		check_not_iterating(sc, s->expr);
 		break;
 	default:
 		resolve_expr(sc, s->init);

@@ -456,6 +456,9 @@ int infer_types(struct program *prog, struct diags *d)
 	}
 	in.report = true;
 	round_over_program(&in);
+	/* unresolved types are often a conflict's echo: report them alone */
+	if (d->errors > errors)
+		return -1;
 	report_unresolved(&in, &prog->globals);
 	for (int i = 0; i < prog->probes.n; i++)
 		report_unresolved(&in, &((struct probe *)prog->probes.v[i])->locals);
