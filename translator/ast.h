@@ -219,6 +219,8 @@ struct probe {
 	struct ptrvec alias_names; /* struct probe_point * (no ?/!/if) */
 	bool epilogue;             /* += */
 	struct stmt *epilogue_body;/* second block of "= {..}, {..}" */
+	struct vardecl *autoprint_of;  /* pass 2: the end probe printing this
+				       * unread global (autoprint.c) */
 };
 
 struct param {
@@ -278,6 +280,7 @@ struct vardecl {
 	enum value_type *index_types;  /* arity entries */
 	const struct token **index_toks;
 	const struct global *decl; /* VAR_GLOBAL */
+	bool read;                 /* some code reads it (autoprint.c) */
 };
 
 struct program {

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "translator/autoprint.h"
 #include "translator/types.h"
 
 struct scope {
@@ -380,5 +381,8 @@ int elaborate(struct program *prog, struct tapset_lib *lib, struct diags *d)
 		diag_semantic_error(d, NULL, "no probes found");
 		return -1;
 	}
-	return infer_types(prog, d);
+	if (infer_types(prog, d))
+		return -1;
+	autoprint_globals(prog);
+	return 0;
 }

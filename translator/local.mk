@@ -7,6 +7,7 @@ check_PROGRAMS += translator/p1check
 translator_libtranslator_a_SOURCES = \
 	translator/arena.c translator/arena.h \
 	translator/ast.h \
+	translator/autoprint.c translator/autoprint.h \
 	translator/build.c translator/build.h \
 	translator/diag.c translator/diag.h \
 	translator/dump.c translator/dump.h \
@@ -44,7 +45,8 @@ EXTRA_DIST += translator/parser.h
 EXTRA_DIST += translator/parse_fuzz.c
 PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.c \
 	translator/diag.c translator/dump.c translator/dump_p2.c \
-	translator/elaborate.c translator/types.c translator/parse.c \
+	translator/elaborate.c translator/types.c translator/autoprint.c \
+	translator/parse.c \
 	translator/preproc.c translator/strlit.c translator/strset.c translator/tapsets.c \
 	translator/parser.c \
 	translator/lexer.c runtime/format.c runtime/stats.c
