@@ -120,8 +120,9 @@ struct target {
 	int pretty;                /* 0, 1 ($) or 2 ($$) */
 };
 
+/* Most nodes use a few of these fields; small ones are packed at the end
+ * because a large script holds hundreds of thousands of nodes. */
 struct expr {
-	enum expr_kind kind;
 	const struct token *tok;   /* the token that names the node */
 	const char *op;            /* operator text, where there is one */
 	const char *name;          /* symbols, calls, print family, @-names */
@@ -129,24 +130,25 @@ struct expr {
 	size_t str_len;
 	const struct token *last;  /* E_STRING: its last STRING token */
 	int64_t num;               /* E_NUMBER, register numbers, variance shift */
-	bool has_num;              /* @variance shift given */
 	struct expr *left, *right, *third;
 	struct expr *base;         /* E_IN / E_HISTINDEX: the indexed thing */
 	struct ptrvec args;        /* struct expr * */
-	enum stat_op stat;
-	enum hist_kind hist;
-	int64_t hist_params[3];    /* start, stop, interval */
+	int64_t *hist_params;      /* E_HISTOGRAM linear: start, stop, interval */
 	struct target *target;
-	/* print family */
-	bool print_fmt;            /* printf/sprintf: str holds the format */
-	bool print_delim;          /* printd*: str holds the delimiter */
-	bool print_newline;        /* *ln */
-	bool print_to_string;      /* sprint* */
-	bool print_char;           /* print_char */
 	/* pass 2 (elaborate.c) */
 	struct vardecl *var;       /* symbols, arrays, stats operands, foreach */
 	struct function *callee;   /* E_CALL */
-	enum value_type type;      /* inferred (types.c) */
+	enum expr_kind kind : 8;
+	enum stat_op stat : 8;
+	enum hist_kind hist : 8;
+	enum value_type type : 8;  /* inferred (types.c) */
+	bool has_num : 1;          /* @variance shift given */
+	/* print family */
+	bool print_fmt : 1;        /* printf/sprintf: str holds the format */
+	bool print_delim : 1;      /* printd*: str holds the delimiter */
+	bool print_newline : 1;    /* *ln */
+	bool print_to_string : 1;  /* sprint* */
+	bool print_char : 1;       /* print_char */
 };
 
 enum stmt_kind {

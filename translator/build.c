@@ -903,8 +903,11 @@ struct expr *build_histogram(struct parser *P, const struct token *t,
 	e->name = t->text;
 	e->left = operand;
 	e->hist = params ? HIST_LINEAR : HIST_LOG;
-	for (int i = 0; params && i < 3; i++)
-		e->hist_params[i] = ((struct expr *)params->v[i])->num;
+	if (params) {
+		e->hist_params = arena_alloc(P->arena, 3 * sizeof(*e->hist_params));
+		for (int i = 0; i < 3; i++)
+			e->hist_params[i] = ((struct expr *)params->v[i])->num;
+	}
 	return e;
 }
 
