@@ -8,7 +8,8 @@ EXTRA_DIST += \
 	testsuite/parseok \
 	testsuite/parseko \
 	testsuite/semok \
-	testsuite/semko
+	testsuite/semko \
+	testsuite/listing
 
 # The runner also runs the unit-test programs and the pass-1 fuzz target,
 # so `make check` ends with its one "N passed, N failed" line.

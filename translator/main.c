@@ -21,8 +21,10 @@
 #include "translator/kconfig.h"
 #include "translator/parse.h"
 #include "translator/passtime.h"
+#include "translator/providers/listing.h"
 
 #define STAP_VERSION "5.2"       /* language level we follow */
+#define OPT_DUMP_PROBE_TYPES 0x100
 
 struct options {
 	int last_pass;               /* -p N, 5 when not given */
@@ -38,6 +40,9 @@ struct options {
 	const char *compatible;
 	const char *tapset_dirs[64]; /* -I DIR..., then $SONDE_TAPSETS, then ours */
 	int ntapset_dirs;
+	bool pass_given;             /* -p was given */
+	int list_mode;               /* 'l', 'L', OPT_DUMP_PROBE_TYPES or 0 */
+	const char *list_pattern;
 };
 
 struct run {
@@ -155,6 +160,19 @@ static void pass2_summary(FILE *out, const struct program *prog,
 		lib->parsed, lib->parsed == 1 ? "" : "s");
 }
 
+/* -l, -L, --dump-probe-types: translator/providers/listing.c */
+static int run_listing(const struct options *o, const struct pp_target *tg)
+{
+	struct listing_opts lo = {
+		.mode = o->list_mode == 'l' ? LISTING_PROBES :
+			o->list_mode == 'L' ? LISTING_VARS : LISTING_TYPES,
+		.pattern = o->list_pattern, .args = o->args, .nargs = o->nargs,
+		.target = tg, .verbose = o->verbose, .guru = o->guru,
+	};
+
+	return listing_run(&lo);
+}
+
 static void *run_passes(void *arg)
 {
 	struct run *r = arg;
@@ -189,6 +207,11 @@ static void *run_passes(void *arg)
 	struct tapset_lib lib;
 	struct passtime t;
 
+	if (o->list_mode) {
+		r->status = run_listing(o, &tg);
+		kconfig_free(kc);
+		return NULL;
+	}
 	diags_init(&d, &prog.arena);
 	passtime_start(&t);
 	/* indexed only: a tapset file is parsed when the script needs it */
@@ -264,12 +287,13 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "runtime", required_argument, NULL, 'R' },
 		{ "compatible", required_argument, NULL, 'C' },
+		{ "dump-probe-types", no_argument, NULL, OPT_DUMP_PROBE_TYPES },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { .last_pass = 5, .runtime = "kernel" };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+hVp:ve:gwuI:D:r:m:ko:c:x:T:s:", longopts,
+	while ((c = getopt_long(argc, argv, "+hVp:ve:gwuI:D:r:m:ko:c:x:T:s:l:L:", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -280,6 +304,7 @@ int main(int argc, char **argv)
 			return 0;
 		case 'p':
 			o.last_pass = atoi(optarg);
+			o.pass_given = true;
 			if (o.last_pass < 1 || o.last_pass > 5) {
 				fprintf(stderr, "Invalid pass number (should be 1-5).\n");
 				return 1;
@@ -313,6 +338,15 @@ int main(int argc, char **argv)
 		case 'I':
 			add_tapset_dir(&o, optarg);
 			break;
+		case 'l': case 'L': case OPT_DUMP_PROBE_TYPES:
+			if (o.list_mode) {
+				fputs("ERROR: only one of the -l/-L/--dump-* switches may be specified\n",
+				      stderr);
+				return 1;
+			}
+			o.list_mode = c;
+			o.list_pattern = optarg;
+			break;
 		case 'u': case 'D': case 'm': case 'k': case 'o':
 		case 'c': case 'x': case 'T': case 's':
 			/* accepted now, used by the passes that will need them */
@@ -322,7 +356,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (!o.script_text) {
+	if (o.list_mode && (o.script_text || o.pass_given)) {
+		fprintf(stderr, "Cannot specify %s with -l/-L/--dump-* switches.\n",
+			o.script_text ? "a script" : "-p");
+		return 1;
+	}
+	if (!o.script_text && !o.list_mode) {
 		if (optind >= argc) {
 			fputs("A script must be specified.\n", stderr);
 			usage(stderr);
