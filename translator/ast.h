@@ -214,6 +214,8 @@ struct probe_point {
 struct probe {
 	const struct token *tok;
 	struct ptrvec locals;      /* pass 2: struct vardecl * */
+	struct ptrvec derived;     /* pass 2: struct prov_probe *, the concrete
+				    * probes its points resolve to */
 	struct ptrvec points;      /* struct probe_point * */
 	struct stmt *body;
 	/* aliases */

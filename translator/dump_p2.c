@@ -4,6 +4,7 @@
 #include "translator/dump_p2.h"
 
 #include "translator/dump.h"
+#include "translator/providers/provider.h"
 #include "translator/types.h"
 
 static void dump_var(FILE *out, const struct vardecl *v)
@@ -43,8 +44,27 @@ static void dump_function(FILE *out, const struct function *f)
 
 /* "begin <- begin,end" (in a comment): each resolved point, then the points as
  * the probe wrote them. */
+static void dump_written_points(FILE *out, const struct probe *p)
+{
+	fputs(" /* <- ", out);
+	for (int j = 0; j < p->points.n; j++) {
+		if (j)
+			fputc(',', out);
+		dump_probe_point(out, p->points.v[j]);
+	}
+	fputs(" */\n", out);
+}
+
 static void dump_probe(FILE *out, const struct probe *p)
 {
+	/* resolved by the providers: one entry per concrete probe */
+	for (int i = 0; i < p->derived.n; i++) {
+		fputs(((const struct prov_probe *)p->derived.v[i])->pp, out);
+		dump_written_points(out, p);
+		dump_locals(out, &p->locals);
+	}
+	if (p->derived.n)
+		return;
 	for (int i = 0; i < p->points.n; i++) {
 		dump_probe_point(out, p->points.v[i]);
 		fputs(" /* <- ", out);

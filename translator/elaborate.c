@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "translator/autoprint.h"
+#include "translator/providers/provider.h"
 #include "translator/types.h"
 
 struct scope {
 	struct program *prog;
+	const struct probe *probe;   /* being resolved, NULL in functions */
 	struct tapset_lib *lib;      /* tapsets pulled in on demand; may be NULL */
 	struct diags *diags;
 	struct ptrvec *locals;       /* of the body being resolved */
@@ -144,6 +146,78 @@ static struct function *find_function(struct scope *sc, const struct expr *call)
 static void resolve_expr(struct scope *sc, struct expr *e);
 static void resolve_stmt(struct scope *sc, struct stmt *s);
 
+/* Whether every concrete probe of the current probe has context
+ * variable 'name' ("$prev" -> "prev"). */
+static bool probe_has_var(const struct probe *p, const char *name)
+{
+	if (!p->derived.n)
+		return false;
+	for (int i = 0; i < p->derived.n; i++) {
+		const struct prov_probe *dp = p->derived.v[i];
+		bool found = false;
+
+		for (int j = 0; j < dp->vars.n && !found; j++)
+			found = !strcmp(((const struct prov_var *)dp->vars.v[j])->name, name);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static void list_alternatives(const struct probe *p, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	if (!p->derived.n)
+		return;
+	const struct prov_probe *dp = p->derived.v[0];
+
+	for (int j = 0; j < dp->vars.n && n + 64 < size; j++) {
+		const struct prov_var *v = dp->vars.v[j];
+
+		if (!v->hidden)
+			n += snprintf(buf + n, size - n, "%s$%s", n ? " " : "", v->name);
+	}
+}
+
+/* $var: a context variable of the probe.  Members, indexes and pretty
+ * printing are typed later by the code generators; here the base must
+ * exist in every concrete probe.  The value is a long, or a string for
+ * $$vars-style and pretty-printed forms. */
+static void resolve_target(struct scope *sc, struct expr *e)
+{
+	const struct target *t = e->target;
+
+	for (int i = 0; i < t->comps.n; i++) {
+		const struct target_comp *c = t->comps.v[i];
+
+		if (c->kind == COMP_INDEX)
+			resolve_expr(sc, c->index);
+	}
+	if (t->base == TB_CAST || t->base == TB_AUTOCAST) {
+		resolve_expr(sc, t->operand);
+		return;
+	}
+	if (t->base != TB_DOLLAR)
+		return;
+	if (!sc->probe) {
+		diag_semantic_error(sc->diags, e->tok,
+				    "target variables are only available in probes");
+		return;
+	}
+	if (t->name[1] == '$')      /* $$vars, $$parms, $$locals, $$return */
+		return;
+	if (!probe_has_var(sc->probe, t->name + 1)) {
+		char alts[1024];
+
+		list_alternatives(sc->probe, alts, sizeof(alts));
+		diag_semantic_error(sc->diags, e->tok,
+				    "unable to find target variable '%s'%s%s%s", t->name,
+				    alts[0] ? " (alternatives: " : "", alts, alts[0] ? ")" : "");
+	}
+}
+
 static void resolve_list(struct scope *sc, struct ptrvec *v)
 {
 	for (int i = 0; i < v->n; i++)
@@ -240,8 +314,7 @@ static void resolve_expr(struct scope *sc, struct expr *e)
 		resolve_list(sc, &e->args);
 		break;
 	case E_TARGET:
-		diag_semantic_error(sc->diags, e->tok,
-				    "target variables are not resolved yet by this version of pass 2");
+		resolve_target(sc, e);
 		break;
 	default:
 		resolve_expr(sc, e->left);
@@ -352,7 +425,8 @@ static void resolve_function(struct scope *sc, struct function *fn)
 	resolve_stmt(sc, fn->body);
 }
 
-int elaborate(struct program *prog, struct tapset_lib *lib, struct diags *d)
+int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *prov,
+	      struct diags *d)
 {
 	struct scope sc = { .prog = prog, .lib = lib, .diags = d };
 	int errors = d->errors;
@@ -364,9 +438,14 @@ int elaborate(struct program *prog, struct tapset_lib *lib, struct diags *d)
 		for (int i = 0; i < file->probes.n; i++) {
 			struct probe *p = file->probes.v[i];
 
+			if (prov && prov_resolve_probe(prov, p, &p->derived, d) <= 0 &&
+			    d->errors > errors)
+				continue;
 			sc.locals = &p->locals;
 			sc.func = NULL;
+			sc.probe = p;
 			resolve_stmt(&sc, p->body);
+			sc.probe = NULL;
 			ptrvec_push(&prog->arena, &prog->probes, p);
 			/* functions a probe calls are resolved before the next probe */
 			for (int k = 0; k < sc.pending.n; k++)

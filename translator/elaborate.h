@@ -6,8 +6,12 @@
 #include "translator/diag.h"
 #include "translator/tapsets.h"
 
-/* Fill the pass-2 parts of prog from its user files; 0, or -1 with
- * semantic errors recorded. */
-int elaborate(struct program *prog, struct tapset_lib *lib, struct diags *d);
+struct prov_ctx;
+
+/* Fill the pass-2 parts of prog from its user files, resolving probe
+ * points through the providers (prov may be NULL: points stay as
+ * written, $vars are refused); 0, or -1 with semantic errors recorded. */
+int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *prov,
+	      struct diags *d);
 
 #endif

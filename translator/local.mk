@@ -52,10 +52,11 @@ PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.
 	translator/lexer.c runtime/format.c runtime/stats.c
 if HAVE_LIBFUZZER
 FUZZ_TARGET = translator/parse_fuzz
-translator/parse_fuzz: $(PARSE_FUZZ_INPUTS) translator/parser.h
+# pass 2 links the providers; the fuzzer runs it without them
+translator/parse_fuzz: $(PARSE_FUZZ_INPUTS) translator/parser.h translator/providers/libproviders.a translator/debuginfo/libdebuginfo.a
 	$(AM_V_CCLD)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -I$(top_srcdir) -I$(top_builddir) \
-		-o $@ $(filter %.c,$^)
+		-o $@ $(filter %.c,$^) $(PROVIDER_LIBS)
 CLEANFILES += translator/parse_fuzz
 else
 FUZZ_TARGET =

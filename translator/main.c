@@ -22,6 +22,7 @@
 #include "translator/parse.h"
 #include "translator/passtime.h"
 #include "translator/providers/listing.h"
+#include "translator/providers/provider.h"
 
 #define STAP_VERSION "5.2"       /* language level we follow */
 #define OPT_DUMP_PROBE_TYPES 0x100
@@ -123,10 +124,11 @@ static int pass1(const struct options *o, struct program *prog, struct diags *d,
 /* -p2: resolve and type; print the elaborated program, or the errors
  * and the pass failure line. */
 static int pass2(const struct options *o, struct program *prog, struct tapset_lib *lib,
-		 struct diags *d)
+		 struct prov_ctx *prov, struct diags *d)
 {
 	int from = d->list.n;
-	int rc = elaborate(prog, lib, d);
+	int rc = elaborate(prog, lib, prov, d);
+
 
 	diags_flush(d, stderr, from, o->verbose > 0);
 	if (rc) {
@@ -206,6 +208,7 @@ static void *run_passes(void *arg)
 	};
 	struct tapset_lib lib;
 	struct passtime t;
+	struct prov_ctx *prov = NULL;
 
 	if (o->list_mode) {
 		r->status = run_listing(o, &tg);
@@ -223,7 +226,14 @@ static void *run_passes(void *arg)
 	}
 	if (r->status == 0 && o->last_pass >= 2) {
 		passtime_start(&t);
-		r->status = pass2(o, &prog, &lib, &d);
+		struct prov_opts po = {
+			.runtime = o->runtime, .verbose = o->verbose, .guru = o->guru,
+			.config = tg.config, .config_ctx = tg.config_ctx,
+		};
+
+		/* the debug information it opens serves the later passes too */
+		prov = prov_ctx_new(&prog.arena, &po);
+		r->status = pass2(o, &prog, &lib, prov, &d);
 		if (r->status == 0 && o->verbose) {
 			pass2_summary(stderr, &prog, &lib);
 			passtime_print(stderr, &t);
@@ -234,6 +244,7 @@ static void *run_passes(void *arg)
 			o->last_pass);
 		r->status = 1;
 	}
+	prov_ctx_free(prov);
 	kconfig_free(kc);
 	diags_release(&d);
 	program_release(&prog);

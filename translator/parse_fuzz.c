@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!d.errors) {
 		dump_file(sink, f, DUMP_P1);
 		ptrvec_push(&prog.arena, &prog.user_files, f);
-		if (elaborate(&prog, NULL, &d) == 0)
+		if (elaborate(&prog, NULL, NULL, &d) == 0)
 			dump_program(sink, &prog);
 		diags_flush(&d, sink, 0, true);
 	}

@@ -319,6 +319,12 @@ static enum value_type infer_expr(struct infer *in, struct expr *e, enum value_t
 		infer_expr(in, e->base, TYPE_UNKNOWN);
 		need(in, e->left, TYPE_LONG);
 		return settle(in, e, TYPE_LONG, want);
+	case E_TARGET:
+		/* $$vars-style and pretty-printed values are strings */
+		return settle(in, e, e->target->pretty ||
+			      (e->target->base == TB_DOLLAR && e->target->name[1] == '$' &&
+			       strcmp(e->target->name, "$$return"))
+			      ? TYPE_STRING : TYPE_LONG, want);
 	case E_EMBEDDED:
 		return settle(in, e, strstr(e->str, "/* string */") ? TYPE_STRING : TYPE_LONG,
 			      want);
