@@ -388,6 +388,60 @@ static void resolve_stmt(struct scope *sc, struct stmt *s)
 	}
 }
 
+/* A probe's 'if (cond)' may only read globals (spec/language.md §3.3). */
+static void resolve_condition(struct scope *sc, struct expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case E_SYMBOL:
+		e->var = find_global(sc, e->name);
+		if (!e->var)
+			diag_semantic_error(sc->diags, e->tok,
+				"probe condition must not reference undeclared global");
+		return;
+	case E_INDEX:
+		e->var = find_array(sc, e->tok, e->name, e->args.n);
+		for (int i = 0; i < e->args.n; i++)
+			resolve_condition(sc, e->args.v[i]);
+		return;
+	case E_CALL:
+	case E_PRINT:
+		diag_semantic_error(sc->diags, e->tok,
+				    "probe condition must not reference function");
+		return;
+	case E_ASSIGN:
+	case E_PREINC:
+	case E_POSTINC:
+		diag_semantic_error(sc->diags, e->tok,
+				    "probe condition must not modify any variables");
+		return;
+	case E_EMBEDDED:
+		if (!strstr(e->str, "/* pure */"))
+			diag_semantic_error(sc->diags, e->tok,
+				"probe condition must not include impure embedded-C");
+		return;
+	case E_CONCAT:
+	case E_IN:
+		for (int i = 0; i < e->args.n; i++)
+			resolve_condition(sc, e->args.v[i]);
+		if (e->kind == E_IN)
+			resolve_condition(sc, e->base);
+		return;
+	default:
+		resolve_condition(sc, e->left);
+		resolve_condition(sc, e->right);
+		resolve_condition(sc, e->third);
+		return;
+	}
+}
+
+static void resolve_conditions(struct scope *sc, struct probe *p)
+{
+	for (int i = 0; i < p->points.n; i++)
+		resolve_condition(sc, ((struct probe_point *)p->points.v[i])->cond);
+}
+
 static void declare_file_globals(struct scope *sc, const struct stapfile *file)
 {
 	for (int i = 0; i < file->globals.n; i++) {
@@ -444,6 +498,7 @@ int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *pro
 			sc.locals = &p->locals;
 			sc.func = NULL;
 			sc.probe = p;
+			resolve_conditions(&sc, p);
 			resolve_stmt(&sc, p->body);
 			sc.probe = NULL;
 			ptrvec_push(&prog->arena, &prog->probes, p);
