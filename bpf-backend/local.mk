@@ -1,12 +1,21 @@
-# bpf-backend: BPF instructions, their -p3 disassembly, and the ELF object
-# libbpf loads.  See bpf-backend/README.md.
+# bpf-backend: BPF instructions, their -p3 disassembly, the ELF object
+# libbpf loads, and the code generator (codegen*.c) that lowers pass 2's
+# program for stap --runtime=bpf.  See bpf-backend/README.md.
 noinst_LIBRARIES += bpf-backend/libbpfgen.a
 bpf_backend_libbpfgen_a_SOURCES = \
 	bpf-backend/insn.h \
 	bpf-backend/emit.c bpf-backend/emit.h \
 	bpf-backend/disasm.c bpf-backend/disasm.h \
 	bpf-backend/mapdef.c bpf-backend/mapdef.h \
-	bpf-backend/object.c bpf-backend/object.h
+	bpf-backend/object.c bpf-backend/object.h \
+	bpf-backend/codegen.c bpf-backend/codegen.h \
+	bpf-backend/codegen_int.h \
+	bpf-backend/codegen_call.c bpf-backend/codegen_expr.c \
+	bpf-backend/codegen_meta.c bpf-backend/codegen_object.c \
+	bpf-backend/codegen_points.c \
+	bpf-backend/codegen_rt.c bpf-backend/codegen_stmt.c \
+	bpf-backend/codegen_str.c bpf-backend/codegen_uses.c \
+	bpf-backend/codegen_var.c
 bpf_backend_libbpfgen_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 
 # test_emit needs no kernel; test_object loads into the running kernel and

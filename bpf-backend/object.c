@@ -12,6 +12,7 @@
  *	  .maps, .BTF   if there are maps
  *	  .symtab
  *	  .rel<prog>..., .rel.text   for sections with relocations
+ *	  <extra>...  the caller's raw sections, in the order given
  *
  * Symbol indices follow a fixed plan so relocations can be written before
  * the symbol table is: 0 null, then one LOCAL FUNC per subprogram (libbpf
@@ -452,6 +453,27 @@ static int add_rel_scns(struct objw *w)
 	return err ? err : add_text_rel_scn(w);
 }
 
+/* The caller's raw sections: data only, never loaded. */
+static int add_extra_scns(struct objw *w)
+{
+	struct scn_spec s = {
+		.type = SHT_PROGBITS, .align = 1, .dtype = ELF_T_BYTE,
+	};
+	int i, err = 0;
+
+	for (i = 0; i < w->ob->nsections && !err; i++) {
+		s.name = w->ob->sections[i].name;
+		s.size = w->ob->sections[i].size;
+		s.buf = objw_alloc(w, s.size);
+		if (!s.buf)
+			return -ENOMEM;
+		if (s.size)
+			memcpy(s.buf, w->ob->sections[i].data, s.size);
+		add_scn(w, &s, &err);
+	}
+	return err;
+}
+
 /* Created first for its index; filled last, when every name is in. */
 static int add_strtab_scn(struct objw *w)
 {
@@ -484,7 +506,7 @@ static int add_all(struct objw *w)
 	int (*const steps[])(struct objw *) = {
 		write_ehdr, add_strtab_scn, add_prog_scns, add_text_scn,
 		add_license_scn, add_maps, add_symtab_scn, add_rel_scns,
-		finish_strtab,
+		add_extra_scns, finish_strtab,
 	};
 	int i, err = 0;
 
@@ -568,13 +590,27 @@ static int prog_ok(const struct objbuilder *ob, const struct objprog *p,
 	return 1;
 }
 
+/* A raw section needs a name no other section of ours can have. */
+static int section_ok(const struct objsection *s)
+{
+	return s->name && s->name[0] == '.' && s->name[1] &&
+	       strncmp(s->name, ".rel", 4) && strcmp(s->name, ".text") &&
+	       strcmp(s->name, ".maps") && strcmp(s->name, ".BTF") &&
+	       strcmp(s->name, ".symtab") && strcmp(s->name, ".strtab") &&
+	       (s->data || !s->size);
+}
+
 static int builder_ok(const struct objbuilder *ob)
 {
 	int i, j;
 
 	if (!ob->license || ob->nprogs < 0 || ob->nsubprogs < 0 ||
-	    ob->nmaps < 0)
+	    ob->nmaps < 0 || ob->nsections < 0 ||
+	    (ob->nsections && !ob->sections))
 		return 0;
+	for (i = 0; i < ob->nsections; i++)
+		if (!section_ok(&ob->sections[i]))
+			return 0;
 	for (i = 0; i < ob->nprogs; i++)
 		if (!prog_ok(ob, &ob->progs[i], 1))
 			return 0;

@@ -19,6 +19,8 @@
  *   .rel<section>   R_BPF_64_64 per map load, R_BPF_64_32 per subprogram
  *                   call, so libbpf patches in map fds and call offsets
  *   .symtab/.strtab FUNC per program, OBJECT per map
+ *   <extra>...      raw sections the caller adds (SHT_PROGBITS, flags 0:
+ *                   not loaded; libbpf skips them), e.g. ".sonde.meta"
  *
  * The builder is plain data the caller owns; nothing here keeps a pointer
  * into it after objwrite_*() returns.  Functions return 0 or a negative
@@ -54,6 +56,16 @@ struct objprog {
 	int nrelocs;
 };
 
+/*
+ * A raw section written as given: SHT_PROGBITS, no flags, alignment 1.
+ * Nothing in the object refers to it; a loader reads it by name.
+ */
+struct objsection {
+	const char *name;		/* e.g. ".sonde.meta"; must start with '.' */
+	const void *data;
+	size_t size;
+};
+
 struct objbuilder {
 	const char *license;		/* "GPL" for GPL-only helpers */
 	const struct objprog *progs;
@@ -62,6 +74,8 @@ struct objbuilder {
 	int nsubprogs;
 	const struct objmap *maps;
 	int nmaps;
+	const struct objsection *sections;	/* extra raw sections, or NULL */
+	int nsections;
 };
 
 int objwrite_fd(const struct objbuilder *ob, int fd);

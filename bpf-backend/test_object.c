@@ -18,7 +18,9 @@
  *   snd_t_perf     perf_event on a cpu-clock sampling event: counts[3] += 1
  *
  * The subprograms (.text) snd_t_tgid and snd_t_is_me are reached by
- * BPF-to-BPF calls, one of them from the other.  Afterwards no program,
+ * BPF-to-BPF calls, one of them from the other.  The object is also
+ * written with extra raw sections (.sonde.meta and others), which must
+ * come out byte for byte and not disturb libbpf.  Afterwards no program,
  * map or link of ours may remain.  The parts that need no kernel (libbpf
  * parsing the object) run first, even unprivileged; without root or BPF
  * the rest is skipped with exit status 77.  SONDE_TEST_VERBOSE=1 prints
@@ -40,6 +42,8 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <gelf.h>
+#include <libelf.h>
 
 #include "bpf-backend/disasm.h"
 #include "bpf-backend/emit.h"
@@ -471,6 +475,100 @@ static void check_offline(const struct objbuilder *ob, const char *path)
 	free(file);
 }
 
+/* The data of section name in the ELF image buf, or NULL */
+static Elf_Data *find_section(Elf *elf, const char *name, GElf_Shdr *sh)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	const char *n;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, sh))
+			return NULL;
+		n = elf_strptr(elf, shstrndx, sh->sh_name);
+		if (n && !strcmp(n, name))
+			return elf_getdata(scn, NULL);
+	}
+	return NULL;
+}
+
+/*
+ * Extra raw sections land in the file with their bytes, as unallocated
+ * PROGBITS, and libbpf still opens the object.
+ */
+static void check_extra_sections(const struct objbuilder *good)
+{
+	static const char meta[] = "sonde-meta 1\nlimits maxstringlen=64\n";
+	static const unsigned char blob[] = { 0, 1, 2, 0xff };
+	const struct objsection secs[] = {
+		{ ".sonde.meta", meta, sizeof(meta) - 1 },
+		{ ".sonde.blob", blob, sizeof(blob) },
+		{ ".sonde.empty", NULL, 0 },
+	};
+	struct objbuilder ob = *good;
+	struct bpf_object *obj;
+	void *mem = NULL;
+	size_t size = 0;
+	GElf_Shdr sh;
+	Elf_Data *d;
+	Elf *elf;
+	int i;
+
+	ob.sections = secs;
+	ob.nsections = 3;
+	CHECK(objwrite_mem(&ob, &mem, &size) == 0, "objwrite_mem with sections");
+	if (!mem)
+		return;
+	elf_version(EV_CURRENT);
+	elf = elf_memory(mem, size);
+	CHECK(elf != NULL, "elf_memory: %s", elf_errmsg(-1));
+	for (i = 0; elf && i < 3; i++) {
+		d = find_section(elf, secs[i].name, &sh);
+		CHECK(d != NULL || !secs[i].size, "section %s missing",
+		      secs[i].name);
+		if (!d)
+			continue;
+		CHECK(sh.sh_type == SHT_PROGBITS && sh.sh_flags == 0,
+		      "%s: type %u flags %lu", secs[i].name, sh.sh_type,
+		      (unsigned long)sh.sh_flags);
+		CHECK(d->d_size == secs[i].size &&
+		      (!d->d_size || !memcmp(d->d_buf, secs[i].data, d->d_size)),
+		      "%s: %zu bytes differ", secs[i].name, d->d_size);
+	}
+	if (elf)
+		elf_end(elf);
+	obj = bpf_object__open_mem(mem, size, NULL);
+	CHECK(obj != NULL, "open with extra sections: %s", strerror(errno));
+	if (obj)
+		check_open_maps(obj);
+	bpf_object__close(obj);
+	free(mem);
+}
+
+/* Raw sections may not shadow the sections the writer makes. */
+static void check_invalid_sections(const struct objbuilder *good)
+{
+	static const char *const bad[] = { ".text", ".maps", ".BTF",
+					   ".rel.x", "meta", ".", NULL };
+	struct objbuilder ob = *good;
+	struct objsection s = { NULL, "x", 1 };
+	void *buf = NULL;
+	size_t size;
+	int i;
+
+	ob.sections = &s;
+	ob.nsections = 1;
+	for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
+		s.name = bad[i];
+		buf = NULL;
+		CHECK(objwrite_mem(&ob, &buf, &size) == -EINVAL,
+		      "raw section '%s' accepted", bad[i] ? bad[i] : "(null)");
+		free(buf);
+	}
+}
+
 /* A malformed builder is refused before anything is written. */
 static void check_invalid(const struct objbuilder *good)
 {
@@ -488,6 +586,7 @@ static void check_invalid(const struct objbuilder *good)
 	CHECK(objwrite_mem(&ob, &buf, &size) == -EINVAL,
 	      "reloc to map %d accepted", NMAPS);
 	free(buf);
+	check_invalid_sections(good);
 }
 
 /* ---- the live kernel ------------------------------------------------ */
@@ -926,6 +1025,7 @@ int main(void)
 	generate(&g, &ob);
 	if (!failures) {
 		check_offline(&ob, path);
+		check_extra_sections(&ob);
 		check_invalid(&ob);
 	}
 	why = failures ? NULL : live_unavailable();

@@ -9,7 +9,8 @@ EXTRA_DIST += \
 	testsuite/parseko \
 	testsuite/semok \
 	testsuite/semko \
-	testsuite/listing
+	testsuite/listing \
+	testsuite/bpf
 
 # The runner also runs the unit-test programs and the pass-1 fuzz target,
 # so `make check` ends with its one "N passed, N failed" line.

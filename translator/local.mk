@@ -29,10 +29,16 @@ BUILT_SOURCES += translator/parser.h
 
 TRANSLATOR_LIBS = translator/libtranslator.a runtime/libsondefmt.a
 
-translator_stap_SOURCES = translator/main.c
-# the installed stap finds the installed tapsets without flags
-translator_stap_CPPFLAGS = $(AM_CPPFLAGS) -DSONDE_TAPSET_DIR='"$(tapsetdir)"'
-translator_stap_LDADD = $(TRANSLATOR_LIBS) -lpthread
+translator_stap_SOURCES = translator/main.c \
+	translator/bpf_pass.c translator/bpf_pass.h
+# the installed stap finds the installed tapsets and staprun without flags
+translator_stap_CPPFLAGS = $(AM_CPPFLAGS) -DSONDE_TAPSET_DIR='"$(tapsetdir)"' \
+	-DSONDE_BINDIR='"$(bindir)"'
+# passes 3-5 of --runtime=bpf: bpf-backend's code generator and object
+# writer (bpf_pass.c)
+translator_stap_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
+translator_stap_LDADD = bpf-backend/libbpfgen.a $(TRANSLATOR_LIBS) \
+	$(LIBBPF_LIBS) $(LIBELF_LIBS) -lpthread
 
 translator_p1check_SOURCES = translator/p1check.c
 translator_p1check_LDADD = $(TRANSLATOR_LIBS)

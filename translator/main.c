@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "translator/bpf_pass.h"
 #include "translator/dump.h"
 #include "translator/dump_p2.h"
 #include "translator/elaborate.h"
@@ -39,6 +40,7 @@ struct options {
 	const char *runtime;         /* "kernel" or "bpf" */
 	const char *release;         /* -r */
 	const char *compatible;
+	struct bpf_pass_opts bpf;    /* passes 3-5 of --runtime=bpf */
 	const char *tapset_dirs[64]; /* -I DIR..., then $SONDE_TAPSETS, then ours */
 	int ntapset_dirs;
 	bool pass_given;             /* -p was given */
@@ -224,6 +226,9 @@ static void *run_passes(void *arg)
 		fputs("Pass 1: parsed user script ", stderr);
 		passtime_print(stderr, &t);
 	}
+	bool bpf = !strcmp(o->runtime, "bpf");
+	if (r->status == 0 && o->last_pass >= 2 && bpf)
+		r->status = bpf_declare_builtins(&prog, &d) ? 1 : 0;
 	if (r->status == 0 && o->last_pass >= 2) {
 		passtime_start(&t);
 		struct prov_opts po = {
@@ -239,7 +244,9 @@ static void *run_passes(void *arg)
 			passtime_print(stderr, &t);
 		}
 	}
-	if (r->status == 0 && o->last_pass > 2) {
+	if (r->status == 0 && o->last_pass > 2 && bpf) {
+		r->status = bpf_passes(&prog, &o->bpf, &d);
+	} else if (r->status == 0 && o->last_pass > 2) {
 		fprintf(stderr, "stap: pass %d is not implemented yet; use -p1 or -p2\n",
 			o->last_pass);
 		r->status = 1;
@@ -358,8 +365,13 @@ int main(int argc, char **argv)
 			o.list_mode = c;
 			o.list_pattern = optarg;
 			break;
-		case 'u': case 'D': case 'm': case 'k': case 'o':
-		case 'c': case 'x': case 'T': case 's':
+		case 'm': o.bpf.module_name = optarg; break;
+		case 'k': o.bpf.keep_tmpdir = true; break;
+		case 'o': o.bpf.outfile = optarg; break;
+		case 'c': o.bpf.command = optarg; break;
+		case 'x': o.bpf.target_pid = optarg; break;
+		case 'T': o.bpf.timeout = optarg; break;
+		case 'u': case 'D': case 's':
 			/* accepted now, used by the passes that will need them */
 			break;
 		default:
@@ -382,6 +394,9 @@ int main(int argc, char **argv)
 	}
 	o.args = argv + optind;
 	o.nargs = argc - optind;
+	o.bpf.last_pass = o.last_pass;
+	o.bpf.verbose = o.verbose;
+	o.bpf.suppress_warnings = o.suppress_warnings;
 	add_env_tapset_dirs(&o);
 	add_tapset_dir(&o, SONDE_TAPSET_DIR);
 

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * codegen_int.h - what the files of the BPF code generator share.
+ *
+ * One struct cg holds the object being built (maps, programs, string
+ * tables, global storage) and the state of the one program being
+ * generated.  Each codegen_*.c file lowers one kind of thing:
+ *
+ *	codegen.c         the driver: programs, prologue and epilogue, object
+ *	codegen_object.c  the finished object: -p3 listing, writing, release
+ *	codegen_points.c  the derived probes this backend can run
+ *	codegen_uses.c    global storage; the globals printed at the end
+ *	codegen_stmt.c    statements, loops, the MAXACTION budget
+ *	codegen_expr.c    long expressions
+ *	codegen_str.c     string expressions, copies and comparisons
+ *	codegen_var.c     locals, scalar globals, arrays, statistics
+ *	codegen_call.c    builtins (exit, target, pid, ...) and print family
+ *	codegen_rt.c      the staprun contract: sonde_ctl, records, errors
+ *	codegen_meta.c    string tables and the .sonde.meta text
+ *
+ * Register conventions of the generated code:
+ *
+ *	r9      the per-CPU scratch frame (sonde_scratch[0]) of the handler:
+ *	        string locals and string/key temporaries live there, since
+ *	        the 512-byte stack cannot hold MAXSTRINGLEN buffers
+ *	r8      the scalar globals (sonde_globals[0]), if the program has any
+ *	r6, r7  survive helper calls inside one lowering step only
+ *	r0      result of an expression: a long, or a pointer to a
+ *	        NUL-terminated string in a MAXSTRINGLEN buffer
+ *	r1-r5   helper arguments, clobbered freely
+ *
+ * A value that must survive the evaluation of another expression is
+ * spilled to a stack slot; the verifier tracks spilled scalars and
+ * pointers exactly, which bounded loops need.  Long locals and the
+ * action budget live on the stack for the same reason.
+ */
+#ifndef SONDE_BPF_CODEGEN_INT_H
+#define SONDE_BPF_CODEGEN_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpf-backend/codegen.h"
+#include "bpf-backend/emit.h"
+
+#define CG_SCRATCH BPF_REG_9
+#define CG_GLOBALS BPF_REG_8
+
+/* Map indices every object has, in this order */
+enum { CG_MAP_OUT, CG_MAP_CTL, CG_MAP_SCRATCH, CG_NFIXED_MAPS };
+
+/* Where a global lives */
+enum cg_storage {
+	CG_ST_NONE,		/* never referenced: no storage */
+	CG_ST_SCALAR,		/* long or string at off in sonde_globals */
+	CG_ST_ARRAY,		/* a hash map of its own */
+	CG_ST_STATS,		/* a per-CPU array of struct stat_data */
+};
+
+struct cg_global {
+	struct vardecl *var;
+	enum cg_storage storage;
+	int map;		/* map index (scalars: sonde_globals) */
+	int off;		/* scalars: value offset; arrays: offset of the
+				   insertion counter in sonde_globals */
+	int ksize;		/* arrays: packed key bytes */
+	int vsize;		/* arrays: value bytes (value, then seq) */
+	unsigned capacity;	/* arrays: max entries */
+	int print_order;	/* 1, 2, ...: printed at the end in this
+				   order (pass 2's autoprint); 0: not */
+};
+
+/* The probe points this backend runs */
+enum cg_point_kind { CG_BEGIN, CG_END, CG_ERROR, CG_TIMER, CG_TRACE };
+
+struct cg_point {
+	enum cg_point_kind kind;
+	const struct probe *probe;
+	const struct probe_point *point;	/* as written */
+	int64_t priority;	/* begin/end/error sequence number */
+	int order;		/* script order, for stable sorting */
+	uint64_t period_ns;	/* timer */
+	const char *tp;		/* kernel.trace: "sys/ev" */
+	const char *pp;		/* the derived probe point: pp() */
+};
+
+struct cg_strtab {
+	char **v;		/* NUL-terminated copies (arena) */
+	size_t *len;		/* byte counts (texts may hold NULs) */
+	int n, cap;
+};
+
+struct cg_local {
+	const struct vardecl *var;
+	int off;		/* long: r10 offset; string: scratch offset */
+};
+
+struct cg_loop {
+	int brk, cont;
+	struct cg_loop *outer;
+};
+
+struct cg {
+	const struct program *prog;
+	struct diags *diags;
+	struct cg_limits lim;
+	struct cg_object *obj;
+	struct arena *arena;
+	unsigned slot;		/* bytes of a string slot in records/maps */
+	int errors;		/* semantic errors reported by pass 3 */
+
+	/* the object */
+	struct objmap *maps;
+	int nmaps, maps_cap;
+	int map_globals;	/* -1 without scalar globals */
+	int globals_size;	/* bytes of sonde_globals[0] */
+	struct cg_global *globals;	/* declaration order */
+	int nglobals;
+	struct cg_point *points;
+	int npoints;
+	int scratch_size;	/* largest frame of any program */
+	struct cg_strtab formats, strings, probes;
+	FILE *meta;		/* the metadata text, via open_memstream */
+	char *metabuf;
+	size_t metalen;
+
+	/* the program being generated */
+	struct emitter em;
+	const struct cg_point *point;
+	int probe_id;
+	struct cg_local *locals;
+	int nlocals;
+	int act_slot;		/* r10 offset: actions remaining */
+	int key_slot;		/* r10 offset: u32 key of array map lookups */
+	int scratch_top;	/* scratch bytes in use */
+	int scratch_max;
+	int exit_label;		/* return 0 */
+	int error_label;	/* raise the error whose ids are in r1, r2;
+				   -1 until some code can raise one */
+	struct cg_loop *loop;
+	bool dead;		/* the next instruction is unreachable */
+	bool *label_used;	/* per emitter label: some jump targets it */
+	int label_used_cap;
+};
+
+/* ---- codegen.c ---------------------------------------------------------- */
+
+/* "<what> is not supported by the bpf runtime yet" at tok */
+void cg_unsupported(struct cg *cg, const struct token *tok, const char *what);
+/* Annotate what follows with tok's "file:line" */
+void cg_note(struct cg *cg, const struct token *tok);
+int cg_add_map(struct cg *cg, const char *name, enum bpf_map_type type,
+	       unsigned key, unsigned value, unsigned max_entries);
+/* A scratch buffer of size bytes; released with cg_scratch_release */
+int cg_scratch_alloc(struct cg *cg, const struct token *tok, int size);
+static inline int cg_scratch_mark(const struct cg *cg)
+{
+	return cg->scratch_top;
+}
+static inline void cg_scratch_release(struct cg *cg, int mark)
+{
+	cg->scratch_top = mark;
+}
+/*
+ * Statement-level control flow.  The verifier refuses unreachable
+ * instructions, so statements after next/break/continue are not
+ * emitted: cg_goto() marks the position dead, and binding a label some
+ * jump targets makes it live again.
+ */
+int cg_label(struct cg *cg);
+void cg_bind(struct cg *cg, int label);
+void cg_goto(struct cg *cg, int label);
+/* if (reg OP imm) goto label */
+void cg_jcond(struct cg *cg, int op, int reg, int32_t imm, int label);
+
+const struct cg_local *cg_local_of(const struct cg *cg,
+				   const struct vardecl *v);
+struct cg_global *cg_global_of(const struct cg *cg, const struct vardecl *v);
+
+/* ---- codegen_points.c --------------------------------------------------- */
+
+int cg_resolve_points(struct cg *cg);
+
+/* ---- codegen_uses.c ----------------------------------------------------- */
+
+int cg_layout_globals(struct cg *cg);
+
+/* ---- codegen_stmt.c ----------------------------------------------------- */
+
+void cg_stmt(struct cg *cg, const struct stmt *s);
+/* Charge a probe body's statements to the action budget on entry */
+void cg_charge_body(struct cg *cg, const struct stmt *body);
+
+/* ---- codegen_expr.c ----------------------------------------------------- */
+
+/* r0 = the long value of e */
+void cg_long(struct cg *cg, const struct expr *e);
+/* Evaluate e for its side effects only */
+void cg_discard(struct cg *cg, const struct expr *e);
+/* r0 = 0 or 1: e is a condition */
+void cg_cond(struct cg *cg, const struct expr *e);
+/* cond ? a : b, long or string */
+void cg_ternary(struct cg *cg, const struct expr *e);
+/* r0 = a / b or a % b with r1 = a, r2 = b != 0 (signed, C99) */
+void cg_divmod(struct cg *cg, bool mod);
+/* Apply the long operator op ("+", "<<", ...) to r1 OP r2 into r0;
+ * division checks for zero and reports at tok */
+void cg_binop(struct cg *cg, const char *op, const struct token *tok);
+
+/* ---- codegen_str.c ------------------------------------------------------ */
+
+/* r0 = pointer to the string value of e */
+void cg_str(struct cg *cg, const struct expr *e);
+/* r0 = pointer to a scratch copy of the bytes */
+void cg_str_literal(struct cg *cg, const struct token *tok, const char *s,
+		    size_t len);
+/* Copy the string at the pointer in r3 to the buffer at reg + off */
+void cg_str_copy(struct cg *cg, int reg, int off);
+/* r0 = a new temporary holding the string at reg + off followed by the
+ * string whose pointer is in the stack slot */
+void cg_str_concat2(struct cg *cg, const struct token *tok, int reg, int off,
+		    int slot);
+/* r0 = strcmp(r1, r2) as -1, 0 or 1; clobbers r1-r5 */
+void cg_strcmp(struct cg *cg);
+/* Zero size bytes (a multiple of 8) at reg + off */
+void cg_zero(struct cg *cg, int reg, int off, int size);
+
+/* ---- codegen_var.c ------------------------------------------------------ */
+
+/* r0 = the value of a variable or array element (long or string ptr) */
+void cg_load_var(struct cg *cg, const struct expr *e);
+/* Assignment-like operations on an lvalue: op is "=", "+=", ..., "++"
+ * (pre) or "++post"; the new value (or pointer) ends in r0 */
+void cg_assign(struct cg *cg, const struct expr *e);
+void cg_crement(struct cg *cg, const struct expr *e);
+void cg_in(struct cg *cg, const struct expr *e);
+void cg_delete(struct cg *cg, const struct stmt *s);
+void cg_stat_add(struct cg *cg, const struct expr *e);
+void cg_stat_op(struct cg *cg, const struct expr *e);
+
+/* ---- codegen_call.c ----------------------------------------------------- */
+
+void cg_call(struct cg *cg, const struct expr *e);
+void cg_print(struct cg *cg, const struct expr *e);
+
+/* ---- codegen_rt.c ------------------------------------------------------- */
+
+/* r0 = &sonde_ctl[slot], or goto fail */
+void rt_ctl_ptr(struct cg *cg, int slot, int fail);
+/* sonde_ctl[slot] += 1 */
+void rt_ctl_inc(struct cg *cg, int slot);
+/* r6 = ring buffer record of size bytes; drops += 1 and goto fail if none */
+void rt_reserve(struct cg *cg, uint32_t size, int fail);
+void rt_submit(struct cg *cg);
+void rt_exit(struct cg *cg);
+/* Raise the run-time error msg at tok: record, counters, end the handler */
+void rt_raise(struct cg *cg, const char *msg, const struct token *tok);
+/* Raise the error whose text is the string pointed to by stack slot msg */
+void rt_raise_str(struct cg *cg, int msg, const struct token *tok);
+/* The shared error tail, bound to cg->error_label (if it was used) */
+void rt_error_tail(struct cg *cg);
+/* r0 = pointer to map[0] of an array map (key 0), or goto fail */
+void rt_lookup0(struct cg *cg, int map, int fail);
+
+/* ---- codegen_meta.c ----------------------------------------------------- */
+
+/* Index of the text in the table, added if new */
+int cg_strtab_add(struct cg *cg, struct cg_strtab *t, const char *s,
+		  size_t len);
+/* "operator '/' at t.stp:3:11" */
+const char *cg_token_text(struct cg *cg, const struct token *tok);
+void cg_meta_begin(struct cg *cg);
+void cg_meta_finish(struct cg *cg);
+
+#endif /* SONDE_BPF_CODEGEN_INT_H */

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * codegen_object.c - what is done with a generated object: its -p3
+ * listing (maps, each program disassembled with labels, map names and
+ * script lines, then the metadata), writing it as NAME.bpf.o with its
+ * .sonde.meta section, and releasing it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf-backend/codegen.h"
+#include "bpf-backend/disasm.h"
+#include "staprun/bpf_abi.h"
+
+static const char *map_type_name(enum bpf_map_type t)
+{
+	switch (t) {
+	case BPF_MAP_TYPE_RINGBUF: return "ringbuf";
+	case BPF_MAP_TYPE_ARRAY: return "array";
+	case BPF_MAP_TYPE_PERCPU_ARRAY: return "percpu_array";
+	case BPF_MAP_TYPE_HASH: return "hash";
+	default: return "map";
+	}
+}
+
+void cg_object_print(FILE *out, const struct cg_object *obj)
+{
+	const char **names = calloc(obj->nmaps + 1, sizeof(*names));
+	struct disasm_ctx ctx;
+	int i;
+
+	fputs("# maps\n", out);
+	for (i = 0; i < obj->nmaps; i++) {
+		const struct objmap *m = &obj->maps[i];
+
+		if (names)
+			names[i] = m->name;
+		fprintf(out, "%s: %s key %u value %u max_entries %u\n", m->name,
+			map_type_name(m->type), m->key_size, m->value_size,
+			m->max_entries);
+	}
+	for (i = 0; i < obj->nprogs; i++) {
+		const struct cg_prog *p = &obj->progs[i];
+
+		fprintf(out, "# program %s section %s probe %s\n", p->name,
+			p->section, p->pp);
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.insns = p->insns;
+		ctx.len = p->len;
+		ctx.notes = p->notes;
+		ctx.labels = p->labels;
+		ctx.nlabels = p->nlabels;
+		ctx.relocs = p->relocs;
+		ctx.nrelocs = p->nrelocs;
+		ctx.maps = names;
+		ctx.nmaps = names ? obj->nmaps : 0;
+		disasm_print(out, &ctx);
+	}
+	fprintf(out, "# metadata\n%.*s", (int)obj->metalen, obj->meta);
+	free(names);
+}
+
+int cg_object_write(const struct cg_object *obj, const char *path)
+{
+	struct objprog *progs = calloc(obj->nprogs + 1, sizeof(*progs));
+	struct objsection meta = { SONDE_META_SECTION, obj->meta, obj->metalen };
+	struct objbuilder ob = {
+		.license = "GPL", .progs = progs, .nprogs = obj->nprogs,
+		.maps = obj->maps, .nmaps = obj->nmaps,
+		.sections = &meta, .nsections = 1,
+	};
+	int i, err;
+
+	if (!progs)
+		return -ENOMEM;
+	for (i = 0; i < obj->nprogs; i++)
+		progs[i] = (struct objprog) {
+			obj->progs[i].name, obj->progs[i].section,
+			obj->progs[i].insns, obj->progs[i].len,
+			obj->progs[i].relocs, obj->progs[i].nrelocs,
+		};
+	err = objwrite_file(&ob, path);
+	free(progs);
+	return err;
+}
+
+void cg_object_release(struct cg_object *obj)
+{
+	int i;
+
+	for (i = 0; i < obj->nprogs; i++) {
+		free(obj->progs[i].insns);
+		free((void *)obj->progs[i].notes);
+		free(obj->progs[i].relocs);
+		free(obj->progs[i].labels);
+	}
+	free(obj->progs);
+	arena_release(&obj->arena);
+	memset(obj, 0, sizeof(*obj));
+}

@@ -1,0 +1,353 @@
+/* Passes 3-5 for --runtime=bpf (spec/cli.md §3, §5): the code generator
+ * of bpf-backend/ lowers the elaborated program, the object is written
+ * to a temporary directory, and staprun runs it.  Each pass that fails
+ * prints SystemTap's "Pass N: ... failed" line; stap's exit status is
+ * 1 then, and staprun's failure is pass 5's. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bpf-backend/codegen.h"
+#include "translator/bpf_pass.h"
+#include "translator/parse.h"
+
+#ifndef SONDE_BINDIR
+#define SONDE_BINDIR "/usr/local/bin"
+#endif
+
+/* ---- builtins (transitional) ---------------------------------------- */
+
+/* The functions codegen_call.c implements; replace with tapsets/ files
+ * that choose these bodies with %( runtime == "bpf" %?. */
+static const char builtins_text[] =
+	"function exit () %{ /* bpf builtin */ %}\n"
+	"function error (msg:string) %{ /* bpf builtin */ %}\n"
+	"function target:long () %{ /* bpf builtin */ %}\n"
+	"function pid:long () %{ /* bpf builtin */ %}\n"
+	"function tid:long () %{ /* bpf builtin */ %}\n"
+	"function uid:long () %{ /* bpf builtin */ %}\n"
+	"function gid:long () %{ /* bpf builtin */ %}\n"
+	"function cpu:long () %{ /* bpf builtin */ %}\n"
+	"function execname:string () %{ /* bpf builtin */ %}\n"
+	"function pp:string () %{ /* bpf builtin */ %}\n";
+
+int bpf_declare_builtins(struct program *prog, struct diags *d)
+{
+	static const struct pp_target tg = { .runtime = "bpf" };
+	struct pp_opts ppo = { .target = &tg };
+	struct source *src;
+	struct stapfile *f;
+	int errors = d->errors;
+
+	src = source_from_text(prog, builtins_text, sizeof(builtins_text) - 1,
+			       "<bpf builtins>");
+	src->privileged = true;
+	src->is_tapset = true;
+	f = parse_source(prog, src, &ppo, d);
+	if (!f || d->errors > errors)
+		return -1;
+	/* a library file: a function the script defines wins */
+	ptrvec_push(&prog->arena, &prog->library_files, f);
+	return 0;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+/* Option checks of spec/cli.md §1.2 that concern only these passes */
+static int check_options(const struct bpf_pass_opts *o)
+{
+	char *end;
+	const char *p;
+
+	if (o->command && o->target_pid) {
+		fputs("You can't specify -c and -x together.\n", stderr);
+		return -1;
+	}
+	if (o->command && !*o->command) {
+		fputs("Empty CMD string invalid.\n", stderr);
+		return -1;
+	}
+	if (o->target_pid && (strtol(o->target_pid, &end, 10) <= 0 || *end)) {
+		fputs("Invalid target process ID number.\n", stderr);
+		return -1;
+	}
+	if (o->timeout && (strtod(o->timeout, &end) * 1000 < 1 || *end)) {
+		fputs("Invalid timeout interval.\n", stderr);
+		return -1;
+	}
+	if (o->module_name) {
+		for (p = o->module_name; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+			      *p == '_'))
+				break;
+		if (!*o->module_name || *p) {
+			fprintf(stderr, "ERROR: Safety pattern mismatch for -m parameter "
+				"('%s' vs. '^[a-z0-9_]+$') rc=1\n", o->module_name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- pass 3 ---------------------------------------------------------------- */
+
+static int pass3(struct program *prog, const struct bpf_pass_opts *o,
+		 struct diags *d, struct cg_object *obj)
+{
+	struct cg_limits lim;
+	int from = d->list.n, rc;
+
+	cg_limits_default(&lim);
+	rc = codegen(prog, &lim, obj, d);
+	diags_flush(d, stderr, from, o->verbose > 0);
+	if (rc) {
+		fputs("Pass 3: translation failed.  [man error::pass3]\n", stderr);
+		diags_print_suppressed(d, stderr);
+		return 1;
+	}
+	if (o->last_pass == 3)
+		cg_object_print(stdout, obj);
+	return 0;
+}
+
+/* ---- pass 4 ---------------------------------------------------------------- */
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+	ssize_t n = 0;
+
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		close(in);
+		return -errno;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n) {
+			n = -1;
+			break;
+		}
+	close(in);
+	if (close(out) || n < 0)
+		return -EIO;
+	return 0;
+}
+
+struct run_files {
+	char tmpdir[PATH_MAX / 2];
+	char name[PATH_MAX / 4];     /* NAME.bpf.o */
+	char path[PATH_MAX];         /* tmpdir/NAME.bpf.o */
+};
+
+static int pass4(const struct bpf_pass_opts *o, const struct cg_object *obj,
+		 struct run_files *rf)
+{
+	const char *tmp = getenv("TMPDIR");
+	int err;
+
+	snprintf(rf->tmpdir, sizeof(rf->tmpdir), "%s/stapXXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(rf->tmpdir)) {
+		fprintf(stderr, "ERROR: cannot create temporary directory '%s': %s\n",
+			rf->tmpdir, strerror(errno));
+		rf->tmpdir[0] = '\0';
+		goto failed;
+	}
+	if (o->module_name)
+		snprintf(rf->name, sizeof(rf->name), "%s.bpf.o", o->module_name);
+	else
+		snprintf(rf->name, sizeof(rf->name), "stap_%ld.bpf.o", (long)getpid());
+	snprintf(rf->path, sizeof(rf->path), "%s/%s", rf->tmpdir, rf->name);
+	err = cg_object_write(obj, rf->path);
+	if (err) {
+		fprintf(stderr, "ERROR: cannot write '%s': %s\n", rf->path,
+			strerror(-err));
+		goto failed;
+	}
+	/* like a module: -p4 and -m leave a copy in the current directory */
+	if (o->last_pass == 4 || o->module_name) {
+		err = copy_file(rf->path, rf->name);
+		if (err) {
+			fprintf(stderr, "ERROR: cannot copy '%s' to '%s': %s\n",
+				rf->path, rf->name, strerror(-err));
+			goto failed;
+		}
+	}
+	if (o->last_pass == 4)
+		printf("%s\n", rf->name);
+	return 0;
+failed:
+	fputs("Pass 4: compilation failed.  [man error::pass4]\n", stderr);
+	return 1;
+}
+
+static void remove_tmpdir(const struct bpf_pass_opts *o, const struct run_files *rf)
+{
+	if (!rf->tmpdir[0])
+		return;
+	if (o->keep_tmpdir) {
+		fprintf(stderr, "Keeping temporary directory \"%s\"\n", rf->tmpdir);
+		return;
+	}
+	if (rf->path[0])
+		unlink(rf->path);
+	rmdir(rf->tmpdir);
+}
+
+/* ---- pass 5 ---------------------------------------------------------------- */
+
+static volatile pid_t staprun_pid;
+
+/* Interrupts reach staprun as SIGTERM, as upstream stap forwards them to
+ * the children it spawned; staprun then ends the session normally. */
+static void forward_signal(int sig)
+{
+	if (staprun_pid > 0)
+		kill(staprun_pid, SIGTERM);
+}
+
+static bool executable(const char *path)
+{
+	return access(path, X_OK) == 0;
+}
+
+/* staprun: $SYSTEMTAP_STAPRUN, next to stap (installed), the build
+ * tree's ../staprun/staprun, then $(bindir) */
+static void find_staprun(char *out, size_t size)
+{
+	const char *env = getenv("SYSTEMTAP_STAPRUN");
+	char self[PATH_MAX / 2], *slash;
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(out, size, "%s/staprun", self);
+			if (executable(out))
+				return;
+			snprintf(out, size, "%s/../staprun/staprun", self);
+			if (executable(out))
+				return;
+		}
+	}
+	snprintf(out, size, "%s/staprun", SONDE_BINDIR);
+}
+
+static void build_argv(const struct bpf_pass_opts *o, const char *staprun,
+		       const char *object, const char **argv)
+{
+	int n = 0, i;
+
+	argv[n++] = staprun;
+	for (i = 1; i < o->verbose && i < 8; i++)
+		argv[n++] = "-v";
+	if (o->suppress_warnings)
+		argv[n++] = "-w";
+	if (o->outfile) {
+		argv[n++] = "-o";
+		argv[n++] = o->outfile;
+	}
+	if (o->command) {
+		argv[n++] = "-c";
+		argv[n++] = o->command;
+	}
+	if (o->target_pid) {
+		argv[n++] = "-x";
+		argv[n++] = o->target_pid;
+	}
+	if (o->timeout) {
+		argv[n++] = "-T";
+		argv[n++] = o->timeout;
+	}
+	argv[n++] = object;
+	argv[n] = NULL;
+}
+
+static int wait_staprun(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int pass5(const struct bpf_pass_opts *o, const struct run_files *rf)
+{
+	struct sigaction sa = { .sa_handler = forward_signal }, old[3];
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	const char *argv[24];
+	char staprun[PATH_MAX];
+	pid_t pid;
+	int i, rc;
+
+	find_staprun(staprun, sizeof(staprun));
+	build_argv(o, staprun, rf->path, argv);
+	fflush(NULL);
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	pid = fork();
+	if (pid == 0) {
+		for (i = 0; i < 3; i++)
+			sigaction(sigs[i], &old[i], NULL);
+		execv(staprun, (char *const *)argv);
+		fprintf(stderr, "ERROR: cannot run '%s': %s\n", staprun, strerror(errno));
+		_exit(127);
+	}
+	staprun_pid = pid;
+	rc = pid < 0 ? -1 : wait_staprun(pid);
+	staprun_pid = 0;
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (pid < 0)
+		fprintf(stderr, "ERROR: cannot start '%s': %s\n", staprun, strerror(errno));
+	if (rc) {
+		fputs("Pass 5: run failed.  [man error::pass5]\n", stderr);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- the driver's entry ----------------------------------------------------- */
+
+int bpf_passes(struct program *prog, const struct bpf_pass_opts *o, struct diags *d)
+{
+	struct run_files rf;
+	struct cg_object obj;
+	int rc;
+
+	memset(&rf, 0, sizeof(rf));
+	if (check_options(o))
+		return 1;
+	rc = pass3(prog, o, d, &obj);
+	if (rc)
+		return rc;
+	if (o->last_pass >= 4)
+		rc = pass4(o, &obj, &rf);
+	cg_object_release(&obj);
+	if (!rc && o->last_pass >= 5)
+		rc = pass5(o, &rf);
+	remove_tmpdir(o, &rf);
+	return rc;
+}
