@@ -1,6 +1,6 @@
 # bench/: benchmarks, run by `make bench` (never by make check: numbers,
 # not pass/fail).  See bench/README.md.
-EXTRA_DIST += bench/README.md
+EXTRA_DIST += bench/README.md bench/parse.sh
 
 bench: all
 	STAP=$(abs_top_builddir)/translator/stap $(top_srcdir)/bench/parse.sh
