@@ -77,24 +77,15 @@ static int offer(const char *name, uint32_t id, void *arg)
 	return 0;
 }
 
+static void offer_all(struct suggest *s, void *btf)
+{
+	dbtf_func_glob(btf, "*", offer, s);
+}
+
 /* "no match (similar function(s): ...)" over the BTF function names. */
 static int no_match(struct prov_build *b, struct dbtf *btf, const char *pat)
 {
-	struct suggest s;
-	const char *star = strpbrk(pat, "*?[");
-	const char *sugs;
-
-	if (!b->ctx->suggest || star == pat || b->point->optional)
-		return 0;
-	if (star)
-		pat = arena_strndup(b->ctx->arena, pat, star - pat);
-	suggest_init(&s, b->ctx, pat, 5);
-	dbtf_func_glob(btf, "*", offer, &s);
-	sugs = suggest_text(&s);
-	if (!*sugs)
-		return 0;
-	return prov_fail(b, NULL, "no match (similar function%s: %s)",
-			 strchr(sugs, ',') ? "s" : "", sugs);
+	return suggest_no_match_function(b, pat, offer_all, btf);
 }
 
 static int kfunc_build(struct prov_build *b)

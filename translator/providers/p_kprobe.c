@@ -60,23 +60,15 @@ static int offer(const struct ksym *s, void *arg)
 	return 0;
 }
 
+static void offer_all(struct suggest *s, void *k)
+{
+	ksyms_glob(k, "*", offer, s);
+}
+
+/* "no match (similar function(s): ...)" over the kernel's symbols. */
 static int no_match(struct prov_build *b, struct ksyms *k, const char *pat)
 {
-	struct suggest s;
-	const char *star = strpbrk(pat, "*?[");
-	const char *sugs;
-
-	if (!b->ctx->suggest || star == pat || b->point->optional)
-		return 0;
-	if (star)
-		pat = arena_strndup(b->ctx->arena, pat, star - pat);
-	suggest_init(&s, b->ctx, pat, 5);
-	ksyms_glob(k, "*", offer, &s);
-	sugs = suggest_text(&s);
-	if (!*sugs)
-		return 0;
-	return prov_fail(b, NULL, "no match (similar function%s: %s)",
-			 strchr(sugs, ',') ? "s" : "", sugs);
+	return suggest_no_match_function(b, pat, offer_all, k);
 }
 
 static int kprobe_build(struct prov_build *b)

@@ -101,6 +101,10 @@ struct suggest {
 void suggest_init(struct suggest *s, struct prov_ctx *c, const char *target, int max);
 void suggest_add(struct suggest *s, const char *name);	/* in sorted order */
 const char *suggest_text(struct suggest *s);	/* "a, b" or "" */
+/* Fail a function pattern with "no match (similar functions: ...)", the
+ * candidates offered by walk(s, src); 0 when there is nothing to say. */
+int suggest_no_match_function(struct prov_build *b, const char *pat,
+			      void (*walk)(struct suggest *s, void *src), void *src);
 unsigned levenshtein(const char *a, const char *b);
 
 /* ---- building probes (derived.c) ---- */
