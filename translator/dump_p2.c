@@ -3,6 +3,9 @@
  * their signatures and locals, and one entry per derived probe. */
 #include "translator/dump_p2.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "translator/dump.h"
 #include "translator/providers/provider.h"
 #include "translator/types.h"
@@ -78,6 +81,12 @@ static void dump_probe(FILE *out, const struct probe *p)
 	}
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct function *const *)a)->name,
+		      (*(const struct function *const *)b)->name);
+}
+
 void dump_program(FILE *out, const struct program *prog)
 {
 	if (prog->globals.n) {
@@ -88,9 +97,17 @@ void dump_program(FILE *out, const struct program *prog)
 		}
 	}
 	if (prog->functions.n) {
+		/* upstream lists functions by name, globals by first use */
+		const struct function **sorted = malloc(prog->functions.n * sizeof(*sorted));
+
+		if (!sorted)
+			abort();
+		memcpy(sorted, prog->functions.v, prog->functions.n * sizeof(*sorted));
+		qsort(sorted, prog->functions.n, sizeof(*sorted), by_name);
 		fputs("# functions\n", out);
 		for (int i = 0; i < prog->functions.n; i++)
-			dump_function(out, prog->functions.v[i]);
+			dump_function(out, sorted[i]);
+		free(sorted);
 	}
 	fputs("# probes\n", out);
 	for (int i = 0; i < prog->probes.n; i++)
