@@ -285,6 +285,7 @@ struct vardecl {
 	const struct token **index_toks;
 	const struct global *decl; /* VAR_GLOBAL */
 	bool read;                 /* some code reads it (autoprint.c) */
+	bool written;              /* some code assigns it (elaborate.c) */
 };
 
 struct program {

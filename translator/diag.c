@@ -305,6 +305,11 @@ int diags_flush(struct diags *d, FILE *out, int from, bool verbose)
 		fclose(m);
 		const char *key = g->dedup_key ? g->dedup_key : text;
 
+		if (g->kind == DIAG_WARNING && d->no_warnings) {
+			free(text);
+			continue;
+		}
+
 		if (!strset_add(&d->printed, key) && !verbose) {
 			if (g->kind == DIAG_WARNING)
 				d->suppressed_warnings++;

@@ -34,6 +34,7 @@ struct diags {
 	int errors;
 	int warnings;
 	bool empty_input;             /* no "N parse errors." line then */
+	bool no_warnings;             /* -w */
 	int suppressed_errors;        /* identical errors printed once */
 	int suppressed_warnings;
 	struct strset printed;        /* keys of diagnostics already printed */

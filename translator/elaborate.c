@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "translator/autoprint.h"
+#include "translator/suggest.h"
 #include "translator/providers/provider.h"
 #include "translator/types.h"
 
@@ -300,6 +301,8 @@ static void resolve_expr(struct scope *sc, struct expr *e)
 	case E_ASSIGN:
 		resolve_expr(sc, e->right);
 		resolve_expr(sc, e->left);
+		if (e->left->var)
+			e->left->var->written = true;
 		if (!strcmp(e->op, "<<<") && e->left->kind == E_SYMBOL)
 			check_stat_global(sc, e->left);
 		check_not_iterating(sc, e->left);
@@ -307,6 +310,8 @@ static void resolve_expr(struct scope *sc, struct expr *e)
 	case E_PREINC:
 	case E_POSTINC:
 		resolve_expr(sc, e->left);
+		if (e->left->var)
+			e->left->var->written = true;
 		check_not_iterating(sc, e->left);
 		break;
 	case E_CONCAT:
@@ -336,9 +341,12 @@ static void resolve_foreach(struct scope *sc, struct stmt *s)
 		struct foreach_key *k = s->keys.v[i];
 
 		k->var = find_var(sc, k->tok, k->name);
+		k->var->written = true;
 	}
-	if (s->value_var)
+	if (s->value_var) {
 		s->value_decl = find_var(sc, s->value_var, s->value_var->text);
+		s->value_decl->written = true;
+	}
 	resolve_list(sc, &s->slots);
 	resolve_expr(sc, s->limit);
 	if (a->var)
@@ -362,8 +370,10 @@ static void resolve_stmt(struct scope *sc, struct stmt *s)
 		break;
 	case S_TRY:
 		resolve_stmt(sc, s->body);
-		if (s->catch_var)
+		if (s->catch_var) {
 			s->catch_decl = find_var(sc, s->catch_var, s->catch_var->text);
+			s->catch_decl->written = true;
+		}
 		resolve_stmt(sc, s->catch_body);
 		break;
 	case S_DELETE:
@@ -464,6 +474,31 @@ static void declare_globals(struct scope *sc)
 		declare_file_globals(sc, sc->prog->user_files.v[f]);
 }
 
+/* A local read but never given a value (upstream's warning), with the
+ * body's other variables as suggestions. */
+static void warn_never_assigned(struct scope *sc, const struct ptrvec *locals,
+				const struct function *fn)
+{
+	for (int i = 0; i < locals->n; i++) {
+		const struct vardecl *v = locals->v[i];
+		struct suggest s;
+
+		if (v->written)
+			continue;
+		suggest_init(&s, &sc->prog->arena, v->name, 5);
+		for (int j = 0; fn && j < fn->params.n; j++)
+			suggest_add(&s, ((const struct param *)fn->params.v[j])->name);
+		for (int j = 0; j < locals->n; j++)
+			if (j != i)
+				suggest_add(&s, ((const struct vardecl *)locals->v[j])->name);
+		const char *similar = suggest_text(&s);
+
+		diag_warning(sc->diags, v->tok, "never-assigned local variable '%s'%s%s%s",
+			     v->name, *similar ? " (similar: " : "", similar,
+			     *similar ? ")" : "");
+	}
+}
+
 static void resolve_function(struct scope *sc, struct function *fn)
 {
 	for (int i = 0; i < fn->params.n; i++) {
@@ -477,6 +512,7 @@ static void resolve_function(struct scope *sc, struct function *fn)
 	sc->locals = &fn->locals;
 	sc->func = fn;
 	resolve_stmt(sc, fn->body);
+	warn_never_assigned(sc, &fn->locals, fn);
 }
 
 int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *prov,
@@ -500,6 +536,7 @@ int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *pro
 			sc.probe = p;
 			resolve_conditions(&sc, p);
 			resolve_stmt(&sc, p->body);
+			warn_never_assigned(&sc, &p->locals, NULL);
 			sc.probe = NULL;
 			ptrvec_push(&prog->arena, &prog->probes, p);
 			/* functions a probe calls are resolved before the next probe */

@@ -22,6 +22,7 @@ translator_libtranslator_a_SOURCES = \
 	translator/preproc.c translator/preproc.h \
 	translator/strlit.c translator/strlit.h \
 	translator/strset.c translator/strset.h \
+	translator/suggest.c translator/suggest.h \
 	translator/tapsets.c translator/tapsets.h
 
 # bison/flex outputs are distributed, so a tarball builds without them
@@ -54,6 +55,7 @@ PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.
 	translator/elaborate.c translator/types.c translator/autoprint.c \
 	translator/parse.c \
 	translator/preproc.c translator/strlit.c translator/strset.c translator/tapsets.c \
+	translator/suggest.c \
 	translator/parser.c \
 	translator/lexer.c runtime/format.c runtime/stats.c
 if HAVE_LIBFUZZER

@@ -218,6 +218,7 @@ static void *run_passes(void *arg)
 		return NULL;
 	}
 	diags_init(&d, &prog.arena);
+	d.no_warnings = o->suppress_warnings;
 	passtime_start(&t);
 	/* indexed only: a tapset file is parsed when the script needs it */
 	tapsets_open(&lib, &prog, &ppo, &d, o->tapset_dirs, o->ntapset_dirs, u.machine);

@@ -5,7 +5,7 @@ noinst_LIBRARIES += translator/providers/libproviders.a
 translator_providers_libproviders_a_SOURCES = \
 	translator/providers/provider.h translator/providers/prov_int.h \
 	translator/providers/registry.c translator/providers/match.c \
-	translator/providers/suggest.c translator/providers/derived.c \
+	translator/providers/suggest_fn.c translator/providers/derived.c \
 	translator/providers/resolve.c translator/providers/handles.c \
 	translator/providers/caps.c translator/providers/ctype.c \
 	translator/providers/listing.c translator/providers/listing.h \

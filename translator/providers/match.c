@@ -47,7 +47,7 @@ static const char *suggest_functors(struct walk *w, const struct prov_node *n,
 		return "";
 	if (star)
 		functor = arena_strndup(w->c->arena, functor, star - functor);
-	suggest_init(&s, w->c, functor, 5);
+	suggest_init(&s, w->c->arena, functor, 5);
 	for (int i = 0; i < n->subs.n; i++) {
 		const struct prov_node *sub = n->subs.v[i];
 

@@ -91,7 +91,7 @@ static const char *suggest_functions(struct prov_build *b, struct prov_target *t
 	esym_plt_glob(t->esym, "*", add_plt, &l);
 	if (l.names.n)
 		qsort(l.names.v, l.names.n, sizeof(*l.names.v), cmp_str);
-	suggest_init(&s, b->ctx, pat, 5);
+	suggest_init(&s, b->ctx->arena, pat, 5);
 	for (int i = 0; i < l.names.n; i++)
 		if (!i || strcmp(l.names.v[i - 1], l.names.v[i]))
 			suggest_add(&s, l.names.v[i]);

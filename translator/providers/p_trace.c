@@ -128,7 +128,7 @@ static const char *similar_events(struct trace_walk *w, const char *pat)
 	tfs_glob(w->tfs, "*", collect_name, &l);
 	if (names->n)
 		qsort(names->v, names->n, sizeof(*names->v), cmp_str);
-	suggest_init(&s, w->b->ctx, ev, 5);
+	suggest_init(&s, w->b->ctx->arena, ev, 5);
 	for (int i = 0; i < names->n; i++) {
 		if (!i || strcmp(names->v[i - 1], names->v[i]))
 			suggest_add(&s, names->v[i]);

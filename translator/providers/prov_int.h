@@ -6,6 +6,7 @@
 #define SONDE_PROVIDERS_PROV_INT_H
 
 #include "translator/providers/provider.h"
+#include "translator/suggest.h"
 
 struct dbtf;
 struct tfs;
@@ -89,23 +90,9 @@ const char *prov_node_key(struct arena *a, const struct prov_node *n);
 struct diag *prov_match(struct prov_ctx *c, const struct probe_point *pp,
 			bool optional, struct ptrvec *out);
 
-/* ---- suggestions (suggest.c): upstream's levenshtein_suggest ---- */
-struct suggest {
-	struct prov_ctx *ctx;
-	const char *target;
-	int max;
-	int n;
-	const char *names[8];
-	unsigned scores[8];
-};
-void suggest_init(struct suggest *s, struct prov_ctx *c, const char *target, int max);
-void suggest_add(struct suggest *s, const char *name);	/* in sorted order */
-const char *suggest_text(struct suggest *s);	/* "a, b" or "" */
-/* Fail a function pattern with "no match (similar functions: ...)", the
- * candidates offered by walk(s, src); 0 when there is nothing to say. */
+/* ---- suggestions: translator/suggest.h; for function patterns: ---- */
 int suggest_no_match_function(struct prov_build *b, const char *pat,
 			      void (*walk)(struct suggest *s, void *src), void *src);
-unsigned levenshtein(const char *a, const char *b);
 
 /* ---- building probes (derived.c) ---- */
 struct diag *prov_error(struct prov_ctx *c, const struct token *tok,

@@ -1,13 +1,15 @@
+#include "translator/suggest.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
 /* "(similar: a, b)" suggestions, as upstream's levenshtein_suggest():
  * a weighted edit distance (substitution 2, or 1 when the letters differ
  * only in case; insertion and deletion 2; but the first row and column
  * count 1 per character), the best 'max' candidates by score, ties in
  * the order the candidates were offered (callers offer them sorted). */
-#include "translator/providers/prov_int.h"
 
-#include <ctype.h>
-#include <stdlib.h>
-#include <string.h>
 
 unsigned levenshtein(const char *a, const char *b)
 {
@@ -47,10 +49,10 @@ unsigned levenshtein(const char *a, const char *b)
 	return r;
 }
 
-void suggest_init(struct suggest *s, struct prov_ctx *c, const char *target, int max)
+void suggest_init(struct suggest *s, struct arena *a, const char *target, int max)
 {
 	memset(s, 0, sizeof(*s));
-	s->ctx = c;
+	s->arena = a;
 	s->target = target;
 	s->max = max > 8 ? 8 : max;
 }
@@ -76,35 +78,16 @@ void suggest_add(struct suggest *s, const char *name)
 		s->names[i] = s->names[i - 1];
 	}
 	s->scores[i] = score;
-	s->names[i] = arena_strdup(s->ctx->arena, name);
+	s->names[i] = arena_strdup(s->arena, name);
 }
 
 const char *suggest_text(struct suggest *s)
 {
-	char *text = arena_strdup(s->ctx->arena, "");
+	char *text = arena_strdup(s->arena, "");
 
 	for (int i = 0; i < s->n; i++)
-		text = arena_printf(s->ctx->arena, "%s%s%s", text, i ? ", " : "",
+		text = arena_printf(s->arena, "%s%s%s", text, i ? ", " : "",
 				    s->names[i]);
 	return text;
 }
 
-int suggest_no_match_function(struct prov_build *b, const char *pat,
-			      void (*walk)(struct suggest *s, void *src), void *src)
-{
-	struct suggest s;
-	const char *star = strpbrk(pat, "*?[");
-	const char *sugs;
-
-	if (!b->ctx->suggest || star == pat || b->point->optional)
-		return 0;
-	if (star)
-		pat = arena_strndup(b->ctx->arena, pat, star - pat);
-	suggest_init(&s, b->ctx, pat, 5);
-	walk(&s, src);
-	sugs = suggest_text(&s);
-	if (!*sugs)
-		return 0;
-	return prov_fail(b, NULL, "no match (similar function%s: %s)",
-			 strchr(sugs, ',') ? "s" : "", sugs);
-}
