@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "translator/debuginfo/dwarf.h"
 #include "translator/dump.h"
 #include "translator/strlit.h"
 
@@ -166,6 +167,23 @@ struct prov_var *prov_add_var(struct prov_ctx *c, struct prov_probe *p,
 	v->src = src;
 	ptrvec_push(c->arena, &p->vars, v);
 	return v;
+}
+
+void prov_add_dwarf_vars(struct prov_ctx *c, struct prov_probe *p, struct dwi *dwi,
+			 const struct dwi_func *fn, uint64_t pc)
+{
+	struct dwi_vars *vs = dwi_vars_at(dwi, fn, pc);
+
+	if (!vs)
+		return;
+	ptrvec_push(c->arena, &c->scopes, vs);
+	p->dwarf_scope = vs;
+	for (size_t i = 0; i < vs->n; i++) {
+		const struct dwi_var *dv = &vs->v[i];
+
+		if (dv->loc.available || dv->has_const_value)
+			prov_add_var(c, p, dv->name, dv->type, PROV_VAR_DWARF)->dwarf = dv;
+	}
 }
 
 /* upstream's escaped_literal_string */

@@ -139,6 +139,26 @@ static comp_t *replace_comp(struct walk *w, comp_t *comps, int ncomps, int pos,
 }
 
 /* "foo**bar": "foo*bar" in one component, or "foo*" then "**bar". */
+/* After a wildcard component expanded to nothing: a suffix the node
+ * offers, else "probe point mismatch" unless the point is optional. */
+static struct diag *wildcard_outcome(struct walk *w, struct prov_node *n,
+				     comp_t *comps, int ncomps, int pos, int before)
+{
+	comp_t comp = comps[pos];
+
+	if (w->out->n == before) {
+		struct diag *err = try_suffix(w, n, comps, ncomps, pos);
+
+		if (err)
+			return err;
+	}
+	if (!w->optional && w->out->n == before)
+		return prov_error(w->c, comp->tok,
+				  "probe point mismatch: didn't find any wildcard matches%s",
+				  similar(w, suggest_functors(w, n, comp->name)));
+	return NULL;
+}
+
 static struct diag *double_glob(struct walk *w, struct prov_node *n,
 				comp_t *comps, int ncomps, int pos)
 {
@@ -164,17 +184,7 @@ static struct diag *double_glob(struct walk *w, struct prov_node *n,
 	two[pos + 1] = post;
 	find_and_build(w, n, two, ncomps + 1, pos);
 
-	if (w->out->n == before) {
-		struct diag *err = try_suffix(w, n, comps, ncomps, pos);
-
-		if (err)
-			return err;
-	}
-	if (!w->optional && w->out->n == before)
-		return prov_error(w->c, comp->tok,
-				  "probe point mismatch: didn't find any wildcard matches%s",
-				  similar(w, suggest_functors(w, n, comp->name)));
-	return NULL;
+	return wildcard_outcome(w, n, comps, ncomps, pos, before);
 }
 
 static struct diag *single_glob(struct walk *w, struct prov_node *n,
@@ -194,17 +204,7 @@ static struct diag *single_glob(struct walk *w, struct prov_node *n,
 		copy = replace_comp(w, comps, ncomps, pos, sub->name, true);
 		find_and_build(w, sub, copy, ncomps, pos + 1);
 	}
-	if (w->out->n == before) {
-		struct diag *err = try_suffix(w, n, comps, ncomps, pos);
-
-		if (err)
-			return err;
-	}
-	if (!w->optional && w->out->n == before)
-		return prov_error(w->c, comp->tok,
-				  "probe point mismatch: didn't find any wildcard matches%s",
-				  similar(w, suggest_functors(w, n, comp->name)));
-	return NULL;
+	return wildcard_outcome(w, n, comps, ncomps, pos, before);
 }
 
 static struct diag *find_and_build(struct walk *w, struct prov_node *n,

@@ -120,28 +120,6 @@ static bool file_matches(const char *glob, const char *file)
 	return fnmatch(buf, file, 0) == 0;
 }
 
-/* Parameters and locals with a location (or constant value) at pc. */
-static void dwarf_vars(struct func_walk *w, struct prov_probe *p,
-		       const struct dwi_func *fn, uint64_t pc)
-{
-	struct prov_ctx *c = w->b->ctx;
-	struct dwi_vars *vs = dwi_vars_at(w->dwi, fn, pc);
-
-	if (!vs)
-		return;
-	ptrvec_push(c->arena, &c->scopes, vs);
-	p->dwarf_scope = vs;
-	for (size_t i = 0; i < vs->n; i++) {
-		const struct dwi_var *dv = &vs->v[i];
-		struct prov_var *v;
-
-		if (!dv->loc.available && !dv->has_const_value)
-			continue;
-		v = prov_add_var(c, p, dv->name, dv->type, PROV_VAR_DWARF);
-		v->dwarf = dv;
-	}
-}
-
 /* FUNC@DECLFILE:DECLLINE; functions without a declaration (assembler
  * code) take file:line from the line table at their entry. */
 static const char *dwarf_name(struct func_walk *w, const struct dwi_func *fn)
@@ -181,7 +159,7 @@ static int dwarf_func(const struct dwi_func *fn, void *arg)
 	if (ret)
 		prov_add_var(c, p, "return", ret, PROV_VAR_DWARF_RETURN);
 	free(ret);
-	dwarf_vars(w, p, fn, pc);
+	prov_add_dwarf_vars(w->b->ctx, p, w->dwi, fn, pc);
 	w->n++;
 	return 0;
 }

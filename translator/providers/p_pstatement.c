@@ -63,24 +63,6 @@ struct stmt_walk {
 	int n;
 };
 
-static void add_vars(struct stmt_walk *w, struct prov_probe *p,
-		     const struct dwi_func *fn, uint64_t pc)
-{
-	struct prov_ctx *c = w->b->ctx;
-	struct dwi_vars *vs = dwi_vars_at(w->dwi, fn, pc);
-
-	if (!vs)
-		return;
-	ptrvec_push(c->arena, &c->scopes, vs);
-	p->dwarf_scope = vs;
-	for (size_t i = 0; i < vs->n; i++) {
-		const struct dwi_var *dv = &vs->v[i];
-
-		if (dv->loc.available || dv->has_const_value)
-			prov_add_var(c, p, dv->name, dv->type, PROV_VAR_DWARF)->dwarf = dv;
-	}
-}
-
 /* The first statement of 'line' inside fn, if it has code there. */
 static void one_line(struct stmt_walk *w, const struct dwi_func *fn, int line)
 {
@@ -98,7 +80,7 @@ static void one_line(struct stmt_walk *w, const struct dwi_func *fn, int line)
 		p->u.uprobe.has_dwarf = true;
 		prov_set_str(c, p, "statement", arena_printf(c->arena, "%s@%s:%d",
 				fn->name, lines[i].file, line));
-		add_vars(w, p, fn, lines[i].addr);
+		prov_add_dwarf_vars(w->b->ctx, p, w->dwi, fn, lines[i].addr);
 		w->n++;
 		break;
 	}
@@ -168,7 +150,7 @@ static int by_addr(struct prov_build *b, struct prov_target *t, int64_t addr)
 	prov_set_num(p, "statement", addr, true);
 	if (dwi) {
 		p->u.uprobe.has_dwarf = true;
-		add_vars(&w, p, NULL, addr);
+		prov_add_dwarf_vars(w.b->ctx, p, w.dwi, NULL, addr);
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@ struct tfs;
 struct ksyms;
 struct esym_file;
 struct dwi;
+struct dwi_func;
 
 enum prov_param { PARAM_NONE, PARAM_NUMBER, PARAM_STRING };
 
@@ -113,6 +114,10 @@ void prov_set_num(struct prov_probe *p, const char *comp, int64_t v, bool hex);
 struct prov_var *prov_add_var(struct prov_ctx *c, struct prov_probe *p,
 			      const char *name, const char *type,
 			      enum prov_var_src src);
+/* The DWARF parameters and locals usable at pc (with a location or a
+ * constant value) as the probe's $vars. */
+void prov_add_dwarf_vars(struct prov_ctx *c, struct prov_probe *p, struct dwi *dwi,
+			 const struct dwi_func *fn, uint64_t pc);
 /* Render name and pp (called by the matcher after each builder). */
 void prov_finish(struct prov_ctx *c, struct prov_probe *p);
 /* The location as text: "kernel.trace(\"sched:sched_switch\")". */
