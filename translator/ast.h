@@ -223,6 +223,8 @@ struct probe {
 	struct ptrvec alias_names; /* struct probe_point * (no ?/!/if) */
 	bool epilogue;             /* += */
 	struct stmt *epilogue_body;/* second block of "= {..}, {..}" */
+	struct ptrvec alias_trail; /* pass 2: struct probe *, the aliases this
+				    * probe expanded through, innermost first */
 	struct vardecl *autoprint_of;  /* pass 2: the end probe printing this
 				       * unread global (autoprint.c) */
 };

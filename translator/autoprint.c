@@ -135,7 +135,8 @@ void autoprint_globals(struct program *prog)
 	for (int i = 0; i < prog->globals.n; i++) {
 		struct vardecl *g = prog->globals.v[i];
 
-		if (!g->read)
+		/* a tapset's own bookkeeping is not the script's output */
+		if (!g->read && !g->tok->src->is_tapset)
 			ptrvec_push(&prog->arena, &prog->probes, printing_probe(prog, g));
 	}
 }

@@ -464,7 +464,7 @@ void dump_probe_point(FILE *out, const struct probe_point *pp)
 	}
 }
 
-static void dump_points(FILE *out, const struct ptrvec *v, const char *sep)
+void dump_points(FILE *out, const struct ptrvec *v, const char *sep)
 {
 	for (int i = 0; i < v->n; i++) {
 		if (i)

@@ -18,5 +18,7 @@ enum dump_flags {
 
 void dump_file(FILE *out, const struct stapfile *f, int flags);
 void dump_probe_point(FILE *out, const struct probe_point *pp);
+/* Points joined by sep, as written. */
+void dump_points(FILE *out, const struct ptrvec *v, const char *sep);
 
 #endif

@@ -45,11 +45,20 @@ static void dump_function(FILE *out, const struct function *f)
 	dump_locals(out, &f->locals);
 }
 
-/* "begin <- begin,end" (in a comment): each resolved point, then the points as
- * the probe wrote them. */
+/* "begin <- begin,end" (in a comment): each resolved point, then the
+ * aliases it went through, innermost first, then the points as the probe
+ * wrote them. */
 static void dump_written_points(FILE *out, const struct probe *p)
 {
 	fputs(" /* <- ", out);
+	for (int j = 0; j < p->alias_trail.n; j++) {
+		const struct probe *a = p->alias_trail.v[j];
+
+		dump_points(out, &a->alias_names, " = ");
+		fputs(a->epilogue ? " += " : " = ", out);
+		dump_points(out, &a->points, ", ");
+		fputs(" <- ", out);
+	}
 	for (int j = 0; j < p->points.n; j++) {
 		if (j)
 			fputc(',', out);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "translator/aliases.h"
 #include "translator/autoprint.h"
 #include "translator/suggest.h"
 #include "translator/providers/provider.h"
@@ -22,6 +23,7 @@ struct scope {
 	struct ptrvec declared;      /* struct vardecl *: every declared global */
 	struct ptrvec pending;       /* functions called but not yet resolved */
 	struct ptrvec iterating;     /* struct vardecl *: arrays foreach walks now */
+	int lib_declared;            /* library files whose globals are declared */
 };
 
 static struct vardecl *new_var(struct program *prog, const struct token *tok,
@@ -49,15 +51,21 @@ static struct vardecl *find_in(const struct ptrvec *v, const char *name)
 
 static void declare_file_globals(struct scope *sc, const struct stapfile *file);
 
+/* Declare the globals of library files pulled in since the last call. */
+static void declare_library_globals(struct scope *sc)
+{
+	for (; sc->lib_declared < sc->prog->library_files.n; sc->lib_declared++)
+		declare_file_globals(sc, sc->prog->library_files.v[sc->lib_declared]);
+}
+
 /* A global, recorded in the program's list at its first reference; a
  * tapset defining it is pulled in. */
 static struct vardecl *find_global(struct scope *sc, const char *name)
 {
 	struct vardecl *g = find_in(&sc->declared, name);
-	struct stapfile *lib;
 
-	if (!g && (lib = tapsets_require_global(sc->lib, name))) {
-		declare_file_globals(sc, lib);
+	if (!g && tapsets_require_global(sc->lib, name)) {
+		declare_library_globals(sc);
 		g = find_in(&sc->declared, name);
 	}
 
@@ -124,13 +132,12 @@ static struct function *find_in_files(const struct ptrvec *files,
 static struct function *find_function(struct scope *sc, const struct expr *call)
 {
 	struct function *same_name = NULL, *fn;
-	struct stapfile *lib;
 
 	fn = find_in_files(&sc->prog->user_files, call, &same_name);
 	if (!fn && !same_name)
 		fn = find_in_files(&sc->prog->library_files, call, &same_name);
-	if (!fn && !same_name && (lib = tapsets_require_function(sc->lib, call->name))) {
-		declare_file_globals(sc, lib);
+	if (!fn && !same_name && tapsets_require_function(sc->lib, call->name)) {
+		declare_library_globals(sc);
 		fn = find_in_files(&sc->prog->library_files, call, &same_name);
 	}
 	if (fn)
@@ -491,6 +498,8 @@ static void warn_never_assigned(struct scope *sc, const struct ptrvec *locals,
 		for (int j = 0; j < locals->n; j++)
 			if (j != i)
 				suggest_add(&s, ((const struct vardecl *)locals->v[j])->name);
+		for (int j = 0; j < sc->declared.n; j++)
+			suggest_add(&s, ((const struct vardecl *)sc->declared.v[j])->name);
 		const char *similar = suggest_text(&s);
 
 		diag_warning(sc->diags, v->tok, "never-assigned local variable '%s'%s%s%s",
@@ -515,36 +524,62 @@ static void resolve_function(struct scope *sc, struct function *fn)
 	warn_never_assigned(sc, &fn->locals, fn);
 }
 
+static void resolve_probe(struct scope *sc, struct probe *p)
+{
+	sc->locals = &p->locals;
+	sc->func = NULL;
+	sc->probe = p;
+	resolve_conditions(sc, p);
+	resolve_stmt(sc, p->body);
+	warn_never_assigned(sc, &p->locals, NULL);
+	sc->probe = NULL;
+	ptrvec_push(&sc->prog->arena, &sc->prog->probes, p);
+	/* functions a probe calls are resolved before the next probe */
+	for (int k = 0; k < sc->pending.n; k++)
+		resolve_function(sc, sc->pending.v[k]);
+	sc->pending.n = 0;
+}
+
+/* The probes of one file: each point resolved by the providers (through
+ * aliases, which may split the probe), then the bodies. */
+static void resolve_file_probes(struct scope *sc, struct alias_env *env,
+				struct prov_ctx *prov, struct stapfile *file)
+{
+	int errors = sc->diags->errors;
+
+	for (int i = 0; i < file->probes.n; i++) {
+		struct probe *p = file->probes.v[i];
+		struct ptrvec split = { 0 };
+
+		if (prov && prov_resolve_probe(prov, p, &p->derived, sc->diags) <= 0 &&
+		    sc->diags->errors > errors)
+			continue;
+		declare_library_globals(sc);
+		if (prov)
+			aliases_split(env, p, &split);
+		else
+			ptrvec_push(&sc->prog->arena, &split, p);
+		for (int k = 0; k < split.n; k++)
+			resolve_probe(sc, split.v[k]);
+	}
+}
+
 int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *prov,
 	      struct diags *d)
 {
 	struct scope sc = { .prog = prog, .lib = lib, .diags = d };
+	struct alias_env env = { .prog = prog, .lib = lib, .prov = prov, .diags = d };
 	int errors = d->errors;
 
 	declare_globals(&sc);
-	for (int f = 0; f < prog->user_files.n; f++) {
-		struct stapfile *file = prog->user_files.v[f];
-
-		for (int i = 0; i < file->probes.n; i++) {
-			struct probe *p = file->probes.v[i];
-
-			if (prov && prov_resolve_probe(prov, p, &p->derived, d) <= 0 &&
-			    d->errors > errors)
-				continue;
-			sc.locals = &p->locals;
-			sc.func = NULL;
-			sc.probe = p;
-			resolve_conditions(&sc, p);
-			resolve_stmt(&sc, p->body);
-			warn_never_assigned(&sc, &p->locals, NULL);
-			sc.probe = NULL;
-			ptrvec_push(&prog->arena, &prog->probes, p);
-			/* functions a probe calls are resolved before the next probe */
-			for (int k = 0; k < sc.pending.n; k++)
-				resolve_function(&sc, sc.pending.v[k]);
-			sc.pending.n = 0;
-		}
-	}
+	if (prov)
+		aliases_bind(&env);
+	for (int f = 0; f < prog->user_files.n; f++)
+		resolve_file_probes(&sc, &env, prov, prog->user_files.v[f]);
+	/* a library file brings its own probes along (spec/tapsets.md §1.3);
+	 * the list grows while it is walked */
+	for (int f = 0; f < prog->library_files.n; f++)
+		resolve_file_probes(&sc, &env, prov, prog->library_files.v[f]);
 	strset_release(&sc.global_names);
 	if (d->errors > errors)
 		return -1;

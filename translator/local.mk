@@ -5,8 +5,9 @@ noinst_LIBRARIES += translator/libtranslator.a
 check_PROGRAMS += translator/p1check
 
 translator_libtranslator_a_SOURCES = \
+	translator/aliases.c translator/aliases.h \
 	translator/arena.c translator/arena.h \
-	translator/ast.h \
+	translator/ast.h translator/ast_clone.c translator/ast_clone.h \
 	translator/autoprint.c translator/autoprint.h \
 	translator/build.c translator/build.h \
 	translator/diag.c translator/diag.h \
@@ -31,9 +32,11 @@ BUILT_SOURCES += translator/parser.h
 TRANSLATOR_LIBS = translator/libtranslator.a runtime/libsondefmt.a
 
 translator_stap_SOURCES = translator/main.c \
+	translator/listing.c translator/listing.h \
 	translator/bpf_pass.c translator/bpf_pass.h
 # the installed stap finds the installed tapsets and staprun without flags
 translator_stap_CPPFLAGS = $(AM_CPPFLAGS) -DSONDE_TAPSET_DIR='"$(tapsetdir)"' \
+	-DSONDE_SOURCE_TAPSET_DIR='"$(abs_top_srcdir)/tapsets"' \
 	-DSONDE_BINDIR='"$(bindir)"'
 # passes 3-5 of --runtime=bpf: bpf-backend's code generator and object
 # writer (bpf_pass.c)
@@ -51,6 +54,7 @@ EXTRA_DIST += translator/parser.h
 # clang with libFuzzer is available.
 EXTRA_DIST += translator/parse_fuzz.c
 PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.c \
+	translator/aliases.c translator/ast_clone.c \
 	translator/diag.c translator/dump.c translator/dump_p2.c \
 	translator/elaborate.c translator/types.c translator/autoprint.c \
 	translator/parse.c \

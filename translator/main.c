@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@
 #include "translator/kconfig.h"
 #include "translator/parse.h"
 #include "translator/passtime.h"
-#include "translator/providers/listing.h"
+#include "translator/listing.h"
 #include "translator/providers/provider.h"
 
 #define STAP_VERSION "5.2"       /* language level we follow */
@@ -172,6 +173,7 @@ static int run_listing(const struct options *o, const struct pp_target *tg)
 			o->list_mode == 'L' ? LISTING_VARS : LISTING_TYPES,
 		.pattern = o->list_pattern, .args = o->args, .nargs = o->nargs,
 		.target = tg, .verbose = o->verbose, .guru = o->guru,
+		.tapset_dirs = o->tapset_dirs, .ntapset_dirs = o->ntapset_dirs,
 	};
 
 	return listing_run(&lo);
@@ -221,7 +223,7 @@ static void *run_passes(void *arg)
 	d.no_warnings = o->suppress_warnings;
 	passtime_start(&t);
 	/* indexed only: a tapset file is parsed when the script needs it */
-	tapsets_open(&lib, &prog, &ppo, &d, o->tapset_dirs, o->ntapset_dirs, u.machine);
+	tapsets_open(&lib, &prog, &ppo, &d, o->tapset_dirs, o->ntapset_dirs);
 	r->status = pass1(o, &prog, &d, &ppo);
 	if (r->status == 0 && o->verbose) {
 		fputs("Pass 1: parsed user script ", stderr);
@@ -275,6 +277,27 @@ static int run_on_big_stack(struct run *r)
 	}
 	pthread_attr_destroy(&attr);
 	return r->status;
+}
+
+/* The tapset library: the installed one, or the source tree's when this
+ * stap runs from its build tree (tests, the README's commands), so an
+ * uninstalled stap never mixes with an older installed library. */
+static const char *library_dir(void)
+{
+	static char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return SONDE_TAPSET_DIR;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return SONDE_TAPSET_DIR;
+	*slash = '\0';
+	if (strcmp(self, SONDE_BINDIR) && access(SONDE_SOURCE_TAPSET_DIR, R_OK) == 0)
+		return SONDE_SOURCE_TAPSET_DIR;
+	return SONDE_TAPSET_DIR;
 }
 
 static void add_tapset_dir(struct options *o, const char *dir)
@@ -399,7 +422,7 @@ int main(int argc, char **argv)
 	o.bpf.verbose = o.verbose;
 	o.bpf.suppress_warnings = o.suppress_warnings;
 	add_env_tapset_dirs(&o);
-	add_tapset_dir(&o, SONDE_TAPSET_DIR);
+	add_tapset_dir(&o, library_dir());
 
 	struct run r = { .opts = &o };
 	return run_on_big_stack(&r);

@@ -84,7 +84,53 @@ static void index_add(struct tapset_lib *lib, char kind, const char *name, int f
 	lib->index_n++;
 }
 
-/* Lex one file for "function NAME" and "global NAME, NAME" at top level. */
+static bool is_word(const struct token *t)
+{
+	char c = t->text ? t->text[0] : 0;
+
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* After "probe" at top level: every "a.b.c" followed by '=' or '+=' is an
+ * alias name.  Returns the token after the header's names. */
+static void index_alias_names(struct tapset_lib *lib, struct lexer *lx, int file,
+			      struct token *t)
+{
+	char name[512];
+	size_t len = 0;
+	bool plain = true;
+
+	for (;;) {
+		lexer_next(lx, t);
+		if (is_word(t) && len + t->len + 2 < sizeof(name)) {
+			len += snprintf(name + len, sizeof(name) - len, "%s%.*s",
+					len ? "." : "", (int)t->len, t->text);
+			continue;
+		}
+		if (t->type == '.')
+			continue;
+		if (t->type == '(') {   /* a literal argument: not an alias name */
+			plain = false;
+			continue;
+		}
+		if (t->type == ')' || t->type == NUMBER || t->type == STRING)
+			continue;
+		if ((t->type == '=' || (t->type == OP_ASSIGN && !strcmp(t->text, "+="))) &&
+		    len && plain) {
+			struct tapset_alias *a = arena_alloc(&lib->prog->arena, sizeof(*a));
+
+			a->name = arena_strndup(&lib->prog->arena, name, len);
+			a->file = file;
+			ptrvec_push(&lib->prog->arena, &lib->aliases, a);
+			len = 0;
+			continue;
+		}
+		return;
+	}
+}
+
+/* Lex one file for "function NAME", "global NAME, NAME" and probe alias
+ * names at top level. */
 static void index_file(struct tapset_lib *lib, int file, const struct source *src)
 {
 	struct arena scratch = { 0 };
@@ -95,6 +141,8 @@ static void index_file(struct tapset_lib *lib, int file, const struct source *sr
 
 	for (;;) {
 		lexer_next(lx, &t);
+		if (t.type == K_PROBE && depth == 0)
+			index_alias_names(lib, lx, file, &t);
 		if (t.type == 0)
 			break;
 		if (t.type == '{')
@@ -170,32 +218,58 @@ static void scan_dir(struct tapset_lib *lib, const char *dir)
 	}
 }
 
+/* "6.1.0" -> "6.1": a shorter version family, or NULL at two parts. */
+static const char *version_family(struct arena *a, const char *v)
+{
+	const char *dot = strrchr(v, '.');
+
+	if (!dot || !strchr(v, '.') || strchr(v, '.') == dot)
+		return NULL;
+	return arena_strndup(a, v, dot - v);
+}
+
+/* One root in upstream's order (spec/tapsets.md §1.2): the runtime's
+ * directory, then the root itself, each from the most specific kernel
+ * release and architecture down to the plain directory. */
+static void scan_root(struct tapset_lib *lib, const char *root)
+{
+	const struct pp_target *tg = lib->ppo->target;
+	struct arena *a = &lib->prog->arena;
+	const char *rt = !strcmp(tg->runtime, "bpf") ? "bpf" : "linux";
+	const char *versions[16];
+	int nv = 0;
+
+	if (tg->kernel_vr)
+		versions[nv++] = tg->kernel_vr;
+	if (tg->kernel_v && (!tg->kernel_vr || strcmp(tg->kernel_v, tg->kernel_vr)))
+		versions[nv++] = tg->kernel_v;
+	for (const char *f = tg->kernel_v; f && nv < 16 && (f = version_family(a, f));)
+		versions[nv++] = f;
+	for (int pass = 0; pass < 2; pass++) {
+		const char *base = pass ? root : arena_printf(a, "%s/%s", root, rt);
+
+		for (int i = 0; i < nv; i++) {
+			scan_dir(lib, arena_printf(a, "%s/%s/%s", base, versions[i], tg->arch));
+			scan_dir(lib, arena_printf(a, "%s/%s", base, versions[i]));
+		}
+		scan_dir(lib, arena_printf(a, "%s/%s", base, tg->arch));
+		scan_dir(lib, base);
+	}
+}
+
 void tapsets_open(struct tapset_lib *lib, struct program *prog, const struct pp_opts *ppo,
-		  struct diags *d, const char *const *dirs, int ndirs, const char *arch)
+		  struct diags *d, const char *const *dirs, int ndirs)
 {
 	memset(lib, 0, sizeof(*lib));
 	lib->prog = prog;
 	lib->ppo = ppo;
 	lib->diags = d;
-	/* like upstream: each directory, then its linux/ and <arch>/ parts */
-	for (int i = 0; i < ndirs; i++) {
-		scan_dir(lib, dirs[i]);
-		scan_dir(lib, arena_printf(&prog->arena, "%s/linux", dirs[i]));
-		scan_dir(lib, arena_printf(&prog->arena, "%s/%s", dirs[i], arch));
-	}
+	for (int i = 0; i < ndirs; i++)
+		scan_root(lib, dirs[i]);
 }
 
-static struct stapfile *require(struct tapset_lib *lib, char kind, const char *name)
+struct stapfile *tapsets_require_file(struct tapset_lib *lib, int i)
 {
-	char key[512];
-	int i;
-
-	if (!lib)
-		return NULL;
-	snprintf(key, sizeof(key), "%c:%s", kind, name);
-	i = index_find(lib, key);
-	if (i < 0)
-		return NULL;
 	struct tapset_file *f = lib->files.v[i];
 
 	if (!f->parsed) {
@@ -212,6 +286,20 @@ static struct stapfile *require(struct tapset_lib *lib, char kind, const char *n
 		lib->parsed++;
 	}
 	return f->parsed;
+}
+
+static struct stapfile *require(struct tapset_lib *lib, char kind, const char *name)
+{
+	char key[512];
+	int i;
+
+	if (!lib)
+		return NULL;
+	snprintf(key, sizeof(key), "%c:%s", kind, name);
+	i = index_find(lib, key);
+	if (i < 0)
+		return NULL;
+	return tapsets_require_file(lib, i);
 }
 
 struct stapfile *tapsets_require_function(struct tapset_lib *lib, const char *name)

@@ -8,7 +8,6 @@ translator_providers_libproviders_a_SOURCES = \
 	translator/providers/suggest_fn.c translator/providers/derived.c \
 	translator/providers/resolve.c translator/providers/handles.c \
 	translator/providers/caps.c translator/providers/ctype.c \
-	translator/providers/listing.c translator/providers/listing.h \
 	translator/providers/p_been.c translator/providers/p_timer.c \
 	translator/providers/p_perf.c translator/providers/p_trace.c \
 	translator/providers/p_kfunc.c translator/providers/p_kprobe.c \

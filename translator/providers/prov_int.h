@@ -96,8 +96,6 @@ int suggest_no_match_function(struct prov_build *b, const char *pat,
 			      void (*walk)(struct suggest *s, void *src), void *src);
 
 /* ---- building probes (derived.c) ---- */
-struct diag *prov_error(struct prov_ctx *c, const struct token *tok,
-			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int prov_fail(struct prov_build *b, const struct token *tok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -189,6 +189,13 @@ struct prov_comp {
 
 /* ---- a derived (concrete) probe ---------------------------------------- */
 
+/* A probe alias a concrete probe was reached through (translator/aliases.c);
+ * a chain runs from the alias the user named to the one nearest the probe. */
+struct prov_alias_step {
+	const struct probe *alias;
+	const struct prov_alias_step *inner;
+};
+
 struct prov_probe {
 	enum prov_family family;
 	const struct probe_point *point;	/* the written point (flags, cond) */
@@ -198,6 +205,7 @@ struct prov_probe {
 				 * " if (cond)" as the user wrote them */
 	const char *pp;		/* pp(): the canonical derived point */
 	unsigned needs;		/* PROV_NEED_* */
+	const struct prov_alias_step *via;	/* NULL: written directly */
 	struct ptrvec locals;	/* const char * "name:type" of an alias
 				 * prologue, printed by -L before the $vars
 				 * (filled by alias expansion, later) */
@@ -262,6 +270,10 @@ struct diag *prov_resolve_point(struct prov_ctx *c, const struct probe_point *pp
 const char *prov_unsupported(struct prov_ctx *c, const struct prov_probe *p,
 			     const char *runtime);
 
+/* An unrecorded semantic error, for an alias expander to return. */
+struct diag *prov_error(struct prov_ctx *c, const struct token *tok,
+			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* --dump-probe-types: every pattern with a builder, sorted (§4.2). */
 void prov_dump_types(struct prov_ctx *c, FILE *out);
 
@@ -277,5 +289,8 @@ typedef struct diag *(*prov_alias_fn)(struct prov_ctx *c, void *arg,
 				      int nsuffix, struct ptrvec *out);
 void prov_bind_alias(struct prov_ctx *c, const struct probe_point *name,
 		     prov_alias_fn fn, void *arg);
+/* The same for a dotted name without arguments ("syscall.openat"). */
+void prov_bind_alias_name(struct prov_ctx *c, const char *dotted,
+			  prov_alias_fn fn, void *arg);
 
 #endif

@@ -142,6 +142,16 @@ void prov_bind_alias(struct prov_ctx *c, const struct probe_point *name,
 	ptrvec_push(c->arena, &n->ends, end);
 }
 
+void prov_bind_alias_name(struct prov_ctx *c, const char *dotted,
+			  prov_alias_fn fn, void *arg)
+{
+	struct prov_end *end = arena_alloc(c->arena, sizeof(*end));
+
+	end->alias = fn;
+	end->alias_arg = arg;
+	bind_pattern(c, dotted, end);
+}
+
 /* "name", "name(number)" or "name(string)". */
 const char *prov_node_key(struct arena *a, const struct prov_node *n)
 {

@@ -1,18 +1,23 @@
-/* stap -l / -L: parse "probe PATTERN {}" as <input>, resolve it with the
- * providers, and print one line per distinct probe point, sorted bytewise
- * and deduplicated (spec/probes.md §4.1).  -L appends " $name:type" for
- * each context variable present in every derived probe merged under the
- * line (upstream intersects them), after alias locals (none until the
- * elaborator expands aliases).  Errors are counted but printed only with
- * -vv; the status is 1 when nothing matched. */
-#include "translator/providers/listing.h"
+/* stap -l / -L: parse "probe PATTERN {}" as <input>, run pass 2 on it
+ * (tapset aliases included), and print one line per distinct probe point,
+ * sorted bytewise and deduplicated (spec/probes.md §4.1).  -L appends the
+ * locals an alias defines as "name:type", then " $name:type" for each
+ * context variable present in every derived probe merged under the line
+ * (upstream intersects them).  A probe reached through tapset aliases
+ * lists only the alias's locals: its target's context variables are the
+ * tapset's business, not the script's.  Errors are counted but printed
+ * only with -vv; the status is 1 when nothing matched. */
+#include "translator/listing.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "translator/elaborate.h"
 #include "translator/parse.h"
 #include "translator/providers/provider.h"
 #include "translator/strset.h"
+#include "translator/tapsets.h"
+#include "translator/types.h"
 
 static int cmp_probe(const void *a, const void *b)
 {
@@ -46,7 +51,7 @@ static void print_vars(struct arena *a, struct prov_probe **ps, int first, int l
 
 	for (int i = 0; i < p->locals.n; i++)
 		printf(" %s", (const char *)p->locals.v[i]);
-	for (int i = 0; i < p->vars.n; i++) {
+	for (int i = 0; i < p->vars.n && !p->via; i++) {
 		const struct prov_var *v = p->vars.v[i];
 		const char *text = var_text(a, v);
 		bool everywhere = !v->hidden;
@@ -82,19 +87,14 @@ static int print_listing(struct arena *a, struct ptrvec *out, bool vars)
 }
 
 static struct stapfile *parse_pattern(struct program *prog, struct diags *d,
-				      const struct listing_opts *o)
+				      const struct pp_opts *ppo, const struct listing_opts *o)
 {
-	struct macro_table library = { 0 };
-	struct pp_opts ppo = {
-		.target = o->target, .args = o->args, .nargs = o->nargs,
-		.library = &library,
-	};
 	char *text = arena_printf(&prog->arena, "probe %s {}", o->pattern);
 	struct source *src = source_from_text(prog, text, strlen(text), "<input>");
 	struct stapfile *f;
 
 	src->privileged = o->guru;
-	f = parse_source(prog, src, &ppo, d);
+	f = parse_source(prog, src, ppo, d);
 	if (!d->errors)
 		return f;
 	diags_flush(d, stderr, 0, o->verbose > 0);
@@ -104,16 +104,51 @@ static struct stapfile *parse_pattern(struct program *prog, struct diags *d,
 	return NULL;
 }
 
+/* The derived probes of the pattern's own probe (not of tapset probes
+ * pulled in along the way), with the alias locals -L prints. */
+static void collect(struct program *prog, const struct stapfile *f, struct ptrvec *out)
+{
+	for (int i = 0; i < prog->probes.n; i++) {
+		const struct probe *q = prog->probes.v[i];
+
+		if (q->tok->src != f->src)
+			continue;
+		for (int j = 0; j < q->derived.n; j++) {
+			struct prov_probe *dp = q->derived.v[j];
+
+			for (int k = 0; q->alias_trail.n && k < q->locals.n; k++) {
+				const struct vardecl *v = q->locals.v[k];
+
+				ptrvec_push(&prog->arena, &dp->locals,
+					    arena_printf(&prog->arena, "%s:%s", v->name,
+							 type_name_of(v->type)));
+			}
+			ptrvec_push(&prog->arena, out, dp);
+		}
+	}
+}
+
 static int list_probes(struct program *prog, struct diags *d, struct prov_ctx *c,
 		       const struct listing_opts *o)
 {
-	struct stapfile *f = parse_pattern(prog, d, o);
+	struct macro_table library = { 0 };
+	struct pp_opts ppo = {
+		.target = o->target, .args = o->args, .nargs = o->nargs,
+		.library = &library,
+	};
+	struct tapset_lib lib;
+	struct stapfile *f;
 	struct ptrvec out = { 0 };
 
+	d->no_warnings = true;
+	tapsets_open(&lib, prog, &ppo, d, o->tapset_dirs, o->ntapset_dirs);
+	f = parse_pattern(prog, d, &ppo, o);
 	if (!f)
 		return 1;
-	for (int i = 0; i < f->probes.n; i++)
-		prov_resolve_probe(c, f->probes.v[i], &out, d);
+	ptrvec_push(&prog->arena, &prog->user_files, f);
+	/* a failure in one alias's body does not hide the others */
+	elaborate(prog, &lib, c, d);
+	collect(prog, f, &out);
 	if (o->verbose >= 2)
 		diags_flush(d, stderr, 0, true);
 	return print_listing(&prog->arena, &out, o->mode == LISTING_VARS) ? 0 : 1;

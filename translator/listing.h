@@ -1,7 +1,7 @@
 /* stap -l PATTERN, stap -L PATTERN and --dump-probe-types (spec/probes.md
  * §4).  main() parses the options and calls listing_run(). */
-#ifndef SONDE_PROVIDERS_LISTING_H
-#define SONDE_PROVIDERS_LISTING_H
+#ifndef SONDE_LISTING_H
+#define SONDE_LISTING_H
 
 #include "translator/preproc.h"
 
@@ -19,6 +19,8 @@ struct listing_opts {
 	const struct pp_target *target;
 	int verbose;
 	bool guru;
+	const char *const *tapset_dirs;	/* search order, as for a script */
+	int ntapset_dirs;
 };
 
 /* Print the listing on stdout; returns the exit status (1 when nothing
