@@ -130,6 +130,7 @@ static struct diag *expand_one(struct prov_ctx *c, struct alias_binding *b,
 		struct prov_alias_step *step = arena_alloc(a, sizeof(*step));
 
 		step->alias = alias;
+		step->use = use;
 		step->inner = dp->via;
 		dp->via = step;
 		dp->name = name;     /* stap -l lists the alias, not its target */
@@ -293,7 +294,8 @@ int aliases_split(struct alias_env *env, struct probe *p, struct ptrvec *probes)
 			j++;
 		struct probe *q = arena_alloc(a, sizeof(*q));
 
-		q->tok = p->tok;
+		/* diagnostics about the whole probe point at the user's alias */
+		q->tok = ((const struct probe_comp *)dp->via->use->comps.v[0])->tok;
 		q->points = p->points;
 		/* the first user of the body may keep the original tree */
 		q->body = compose(a, dp->via, body_used ? clone_stmt(a, pristine) : pristine);

@@ -249,6 +249,7 @@ struct function {
 	struct ptrvec locals;      /* struct vardecl * */
 	const struct token *type_tok;  /* where the return type was inferred */
 	bool used;
+	bool opt_called;           /* optimize.c: called somewhere, this round */
 };
 
 struct global {
@@ -288,10 +289,13 @@ struct vardecl {
 	const struct global *decl; /* VAR_GLOBAL */
 	bool read;                 /* some code reads it (autoprint.c) */
 	bool written;              /* some code assigns it (elaborate.c) */
+	bool opt_read;             /* optimize.c: read somewhere, this round */
+	bool opt_written;          /* optimize.c: still assigned at the end */
 };
 
 struct program {
 	struct arena arena;
+	bool unoptimized;          /* stap -u: pass 2 keeps everything */
 	struct strset names;       /* interned identifier and number texts */
 	struct ptrvec user_files;  /* struct stapfile * */
 	struct ptrvec library_files;

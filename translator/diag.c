@@ -123,6 +123,8 @@ struct diag *diag_warning(struct diags *d, const struct token *tok,
 	struct diag *g = diag_new(d, DIAG_WARNING, fmt, ap);
 	va_end(ap);
 	g->tok = tok;
+	/* upstream repeats a warning's text only once, wherever it points */
+	g->dedup_key = arena_printf(d->arena, "W:%s", g->msg);
 	return g;
 }
 
@@ -325,12 +327,12 @@ int diags_flush(struct diags *d, FILE *out, int from, bool verbose)
 
 void diags_print_suppressed(const struct diags *d, FILE *out)
 {
-	if (d->suppressed_warnings)
-		fprintf(out, "Number of similar warning messages suppressed: %d.\n",
-			d->suppressed_warnings);
 	if (d->suppressed_errors)
 		fprintf(out, "Number of similar error messages suppressed: %d.\n",
 			d->suppressed_errors);
+	if (d->suppressed_warnings)
+		fprintf(out, "Number of similar warning messages suppressed: %d.\n",
+			d->suppressed_warnings);
 	if (d->suppressed_warnings || d->suppressed_errors)
 		fputs("Rerun with -v to see them.\n", out);
 }

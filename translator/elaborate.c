@@ -8,6 +8,7 @@
 
 #include "translator/aliases.h"
 #include "translator/autoprint.h"
+#include "translator/optimize.h"
 #include "translator/suggest.h"
 #include "translator/providers/provider.h"
 #include "translator/types.h"
@@ -583,6 +584,8 @@ int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *pro
 	strset_release(&sc.global_names);
 	if (d->errors > errors)
 		return -1;
+	if (!prog->unoptimized)
+		optimize(prog, d);
 	if (prog->probes.n == 0) {
 		diag_semantic_error(d, NULL, "no probes found");
 		return -1;

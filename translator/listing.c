@@ -141,6 +141,7 @@ static int list_probes(struct program *prog, struct diags *d, struct prov_ctx *c
 	struct ptrvec out = { 0 };
 
 	d->no_warnings = true;
+	prog->unoptimized = true;       /* the pattern's body is empty on purpose */
 	tapsets_open(&lib, prog, &ppo, d, o->tapset_dirs, o->ntapset_dirs);
 	f = parse_pattern(prog, d, &ppo, o);
 	if (!f)

@@ -16,6 +16,7 @@ translator_libtranslator_a_SOURCES = \
 	translator/elaborate.c translator/elaborate.h \
 	translator/types.c translator/types.h \
 	translator/kconfig.c translator/kconfig.h \
+	translator/optimize.c translator/optimize.h \
 	translator/lexer.l translator/lexer.h \
 	translator/parse.c translator/parse.h \
 	translator/passtime.c translator/passtime.h \
@@ -54,7 +55,7 @@ EXTRA_DIST += translator/parser.h
 # clang with libFuzzer is available.
 EXTRA_DIST += translator/parse_fuzz.c
 PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.c \
-	translator/aliases.c translator/ast_clone.c \
+	translator/aliases.c translator/ast_clone.c translator/optimize.c \
 	translator/diag.c translator/dump.c translator/dump_p2.c \
 	translator/elaborate.c translator/types.c translator/autoprint.c \
 	translator/parse.c \

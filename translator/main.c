@@ -38,6 +38,7 @@ struct options {
 	bool guru;
 	int verbose;
 	bool suppress_warnings;
+	bool unoptimized;            /* -u */
 	const char *runtime;         /* "kernel" or "bpf" */
 	const char *release;         /* -r */
 	const char *compatible;
@@ -183,7 +184,7 @@ static void *run_passes(void *arg)
 {
 	struct run *r = arg;
 	const struct options *o = r->opts;
-	struct program prog = { 0 };
+	struct program prog = { .unoptimized = o->unoptimized };
 	struct diags d;
 	struct utsname u;
 	struct kconfig *kc;
@@ -253,6 +254,12 @@ static void *run_passes(void *arg)
 		fprintf(stderr, "stap: pass %d is not implemented yet; use -p1 or -p2\n",
 			o->last_pass);
 		r->status = 1;
+	}
+	/* failed passes print it with their failure line; a run that got
+	 * through prints it last, as upstream does at exit */
+	if (r->status == 0) {
+		fflush(stdout);
+		diags_print_suppressed(&d, stderr);
 	}
 	prov_ctx_free(prov);
 	kconfig_free(kc);
@@ -395,7 +402,8 @@ int main(int argc, char **argv)
 		case 'c': o.bpf.command = optarg; break;
 		case 'x': o.bpf.target_pid = optarg; break;
 		case 'T': o.bpf.timeout = optarg; break;
-		case 'u': case 'D': case 's':
+		case 'u': o.unoptimized = true; break;
+		case 'D': case 's':
 			/* accepted now, used by the passes that will need them */
 			break;
 		default:

@@ -193,6 +193,7 @@ struct prov_comp {
  * a chain runs from the alias the user named to the one nearest the probe. */
 struct prov_alias_step {
 	const struct probe *alias;
+	const struct probe_point *use;	/* the point that named the alias */
 	const struct prov_alias_step *inner;
 };
 
