@@ -149,6 +149,10 @@ struct expr {
 	bool print_newline : 1;    /* *ln */
 	bool print_to_string : 1;  /* sprint* */
 	bool print_char : 1;       /* print_char */
+	/* pass 2: a $var that does not resolve; reported only if the code
+	 * survives the optimizer (elaborate.c: guarded by @defined) */
+	bool target_failed : 1;
+	bool target_live : 1;      /* ... and is still in the program */
 };
 
 enum stmt_kind {
@@ -303,6 +307,13 @@ struct program {
 	struct ptrvec globals;     /* struct vardecl * */
 	struct ptrvec functions;   /* struct function * */
 	struct ptrvec probes;      /* struct probe * */
+	struct ptrvec target_errors;   /* struct target_error *, elaborate.c */
+};
+
+/* A $var that did not resolve, and why (reported after optimization). */
+struct target_error {
+	const struct expr *expr;
+	const char *msg;
 };
 
 #endif

@@ -219,12 +219,45 @@ static void resolve_target(struct scope *sc, struct expr *e)
 		return;
 	if (!probe_has_var(sc->probe, t->name + 1)) {
 		char alts[1024];
+		struct target_error *te = arena_alloc(&sc->prog->arena, sizeof(*te));
 
 		list_alternatives(sc->probe, alts, sizeof(alts));
-		diag_semantic_error(sc->diags, e->tok,
-				    "unable to find target variable '%s'%s%s%s", t->name,
-				    alts[0] ? " (alternatives: " : "", alts, alts[0] ? ")" : "");
+		te->expr = e;
+		te->msg = arena_printf(&sc->prog->arena,
+				       "unable to find target variable '%s'%s%s%s", t->name,
+				       alts[0] ? " (alternatives: " : "", alts,
+				       alts[0] ? ")" : "");
+		e->target_failed = true;
+		ptrvec_push(&sc->prog->arena, &sc->prog->target_errors, te);
 	}
+}
+
+/* @defined(x): 1 when x resolves here, else 0, decided now so that the
+ * optimizer drops the branch that would not resolve. */
+static void resolve_defined(struct scope *sc, struct expr *e)
+{
+	const struct expr *x = e->left;
+	bool defined = true;
+
+	if (x->kind == E_TARGET && x->target->base == TB_DOLLAR &&
+	    x->target->name[1] != '$')
+		defined = sc->probe && probe_has_var(sc->probe, x->target->name + 1);
+	else
+		resolve_expr(sc, e->left);
+	const struct token *tok = e->tok;
+
+	memset(e, 0, sizeof(*e));
+	e->kind = E_NUMBER;
+	e->tok = tok;
+	e->num = defined;
+}
+
+/* Writes to $vars change the traced program: guru mode only. */
+static void check_target_write(struct scope *sc, const struct expr *lhs)
+{
+	if (lhs->kind == E_TARGET && !lhs->tok->src->privileged)
+		diag_semantic_error(sc->diags, lhs->tok,
+				    "write to target variable not permitted; need stap -g");
 }
 
 static void resolve_list(struct scope *sc, struct ptrvec *v)
@@ -306,7 +339,11 @@ static void resolve_expr(struct scope *sc, struct expr *e)
 		resolve_expr(sc, e->base);
 		resolve_expr(sc, e->left);
 		break;
+	case E_DEFINED:
+		resolve_defined(sc, e);
+		break;
 	case E_ASSIGN:
+		check_target_write(sc, e->left);
 		resolve_expr(sc, e->right);
 		resolve_expr(sc, e->left);
 		if (e->left->var)
@@ -317,6 +354,7 @@ static void resolve_expr(struct scope *sc, struct expr *e)
 		break;
 	case E_PREINC:
 	case E_POSTINC:
+		check_target_write(sc, e->left);
 		resolve_expr(sc, e->left);
 		if (e->left->var)
 			e->left->var->written = true;
@@ -525,6 +563,63 @@ static void resolve_function(struct scope *sc, struct function *fn)
 	warn_never_assigned(sc, &fn->locals, fn);
 }
 
+/* Mark the failed $vars still in the program after optimization. */
+static void collect_live(struct expr *e);
+static void collect_live_stmt(struct stmt *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->stmts.n; i++)
+		collect_live_stmt(s->stmts.v[i]);
+	collect_live(s->expr);
+	collect_live(s->init);
+	collect_live(s->incr);
+	collect_live_stmt(s->body);
+	collect_live_stmt(s->else_body);
+	collect_live_stmt(s->catch_body);
+	collect_live(s->array);
+	collect_live(s->limit);
+}
+
+static void collect_live(struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == E_TARGET && e->target_failed)
+		e->target_live = true;
+	collect_live(e->left);
+	collect_live(e->right);
+	collect_live(e->third);
+	collect_live(e->base);
+	for (int i = 0; i < e->args.n; i++)
+		collect_live(e->args.v[i]);
+	if (e->target) {
+		collect_live(e->target->operand);
+		for (int i = 0; i < e->target->comps.n; i++)
+			collect_live(((struct target_comp *)e->target->comps.v[i])->index);
+	}
+}
+
+/* The unresolved $vars the optimizer kept are errors, in program order. */
+static int report_target_errors(struct program *prog, struct diags *d)
+{
+	int errors = d->errors;
+
+	if (!prog->target_errors.n)
+		return 0;
+	for (int i = 0; i < prog->probes.n; i++)
+		collect_live_stmt(((struct probe *)prog->probes.v[i])->body);
+	for (int i = 0; i < prog->functions.n; i++)
+		collect_live_stmt(((struct function *)prog->functions.v[i])->body);
+	for (int i = 0; i < prog->target_errors.n; i++) {
+		const struct target_error *te = prog->target_errors.v[i];
+
+		if (te->expr->target_live)
+			diag_semantic_error(d, te->expr->tok, "%s", te->msg);
+	}
+	return d->errors > errors ? -1 : 0;
+}
+
 static void resolve_probe(struct scope *sc, struct probe *p)
 {
 	sc->locals = &p->locals;
@@ -586,6 +681,8 @@ int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *pro
 		return -1;
 	if (!prog->unoptimized)
 		optimize(prog, d);
+	if (report_target_errors(prog, d))
+		return -1;
 	if (prog->probes.n == 0) {
 		diag_semantic_error(d, NULL, "no probes found");
 		return -1;
