@@ -128,6 +128,27 @@ static struct function *find_in_files(const struct ptrvec *files,
 	return NULL;
 }
 
+/* " (similar: a, b)" from the script's and the library's function names. */
+static const char *similar_functions(struct scope *sc, const char *name)
+{
+	struct suggest s;
+	const char *text;
+
+	suggest_init(&s, &sc->prog->arena, name, 5);
+	for (int f = 0; f < sc->prog->user_files.n; f++) {
+		const struct stapfile *file = sc->prog->user_files.v[f];
+
+		for (int i = 0; i < file->functions.n; i++)
+			suggest_add(&s, ((const struct function *)file->functions.v[i])->name);
+	}
+	/* a library file that failed to parse still has its name indexed */
+	for (int i = 0; sc->lib && i < sc->lib->function_names.n; i++)
+		if (strcmp(sc->lib->function_names.v[i], name))
+			suggest_add(&s, sc->lib->function_names.v[i]);
+	text = suggest_text(&s);
+	return *text ? arena_printf(&sc->prog->arena, " (similar: %s)", text) : "";
+}
+
 /* The user script's functions first, then the tapsets', pulling in the
  * tapset that defines the name. */
 static struct function *find_function(struct scope *sc, const struct expr *call)
@@ -148,7 +169,8 @@ static struct function *find_function(struct scope *sc, const struct expr *call)
 				    "arity mismatch found (function '%s' takes %d args)",
 				    call->name, same_name->params.n)->tok2 = same_name->tok;
 	else
-		diag_semantic_error(sc->diags, call->tok, "unresolved function %s", call->name);
+		diag_semantic_error(sc->diags, call->tok, "unresolved function %s%s",
+				    call->name, similar_functions(sc, call->name));
 	return NULL;
 }
 

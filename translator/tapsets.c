@@ -74,6 +74,8 @@ static void index_add(struct tapset_lib *lib, char kind, const char *name, int f
 
 	if (index_find(lib, key) >= 0)
 		return;
+	if (kind == 'f')
+		ptrvec_push(&lib->prog->arena, &lib->function_names, (void *)name);
 	if (2 * (lib->index_n + 1) > lib->index_cap)
 		index_grow(lib);
 	size_t j = key_hash(key) & (lib->index_cap - 1);

@@ -18,6 +18,7 @@ struct tapset_lib {
 	size_t sources_len;          /* bytes indexed, for -v */
 	int parsed;                  /* files parsed so far, for -v */
 	struct ptrvec aliases;       /* struct tapset_alias *, search order */
+	struct ptrvec function_names;	/* const char *, for suggestions */
 };
 
 /* A probe alias name a library file defines ("syscall.openat"). */
