@@ -293,6 +293,7 @@ struct vardecl {
 	const struct global *decl; /* VAR_GLOBAL */
 	bool read;                 /* some code reads it (autoprint.c) */
 	bool written;              /* some code assigns it (elaborate.c) */
+	bool listed;               /* in program->globals (elaborate.c) */
 	bool opt_read;             /* optimize.c: read somewhere, this round */
 	bool opt_written;          /* optimize.c: still assigned at the end */
 };

@@ -20,8 +20,8 @@ struct scope {
 	struct diags *diags;
 	struct ptrvec *locals;       /* of the body being resolved */
 	struct function *func;       /* NULL in a probe */
-	struct strset global_names;  /* names of prog->globals, for order */
 	struct ptrvec declared;      /* struct vardecl *: every declared global */
+	struct strset declared_names;	/* their names; "file:name" if private */
 	struct ptrvec pending;       /* functions called but not yet resolved */
 	struct ptrvec iterating;     /* struct vardecl *: arrays foreach walks now */
 	int lib_declared;            /* library files whose globals are declared */
@@ -59,19 +59,40 @@ static void declare_library_globals(struct scope *sc)
 		declare_file_globals(sc, sc->prog->library_files.v[sc->lib_declared]);
 }
 
+/* A private global or function is seen only from its own file
+ * (spec/tapsets.md §1.4); the referring token says which file that is. */
+static bool visible_from(bool is_private, const struct token *decl, const struct source *from)
+{
+	return !is_private || !from || decl->src == from;
+}
+
+static struct vardecl *find_declared(struct scope *sc, const char *name,
+				     const struct source *from)
+{
+	for (int i = 0; i < sc->declared.n; i++) {
+		struct vardecl *v = sc->declared.v[i];
+
+		if (!strcmp(v->name, name) && visible_from(v->decl->is_private, v->tok, from))
+			return v;
+	}
+	return NULL;
+}
+
 /* A global, recorded in the program's list at its first reference; a
  * tapset defining it is pulled in. */
-static struct vardecl *find_global(struct scope *sc, const char *name)
+static struct vardecl *find_global(struct scope *sc, const char *name,
+				   const struct source *from)
 {
-	struct vardecl *g = find_in(&sc->declared, name);
+	struct vardecl *g = find_declared(sc, name, from);
 
 	if (!g && tapsets_require_global(sc->lib, name)) {
 		declare_library_globals(sc);
-		g = find_in(&sc->declared, name);
+		g = find_declared(sc, name, from);
 	}
-
-	if (g && strset_add(&sc->global_names, name))
+	if (g && !g->listed) {
+		g->listed = true;
 		ptrvec_push(&sc->prog->arena, &sc->prog->globals, g);
+	}
 	return g;
 }
 
@@ -88,7 +109,7 @@ static struct vardecl *find_var(struct scope *sc, const struct token *tok,
 				v = p->var;
 		}
 	if (!v)
-		v = find_global(sc, name);
+		v = find_global(sc, name, tok->src);
 	if (!v) {
 		v = new_var(sc->prog, tok, name, VAR_LOCAL);
 		ptrvec_push(&sc->prog->arena, sc->locals, v);
@@ -100,7 +121,7 @@ static struct vardecl *find_var(struct scope *sc, const struct token *tok,
 static struct vardecl *find_array(struct scope *sc, const struct token *tok,
 				  const char *name, int arity)
 {
-	struct vardecl *g = find_global(sc, name);
+	struct vardecl *g = find_global(sc, name, tok->src);
 
 	if (!g)
 		diag_semantic_error(sc->diags, tok,
@@ -118,7 +139,8 @@ static struct function *find_in_files(const struct ptrvec *files,
 		for (int i = 0; i < file->functions.n; i++) {
 			struct function *fn = file->functions.v[i];
 
-			if (strcmp(fn->name, call->name))
+			if (strcmp(fn->name, call->name) ||
+			    !visible_from(fn->is_private, fn->tok, call->tok->src))
 				continue;
 			if (fn->params.n == call->args.n)
 				return fn;
@@ -447,7 +469,7 @@ static void resolve_stmt(struct scope *sc, struct stmt *s)
 	case S_DELETE:
 		/* "delete a" names a whole array: a global, not a new local */
 		if (s->expr->kind == E_SYMBOL && !find_in(sc->locals, s->expr->name))
-			s->expr->var = find_global(sc, s->expr->name);
+			s->expr->var = find_global(sc, s->expr->name, s->expr->tok->src);
 		if (!s->expr->var)
 			resolve_expr(sc, s->expr);
 		if (s->expr->kind != E_SYMBOL && s->expr->kind != E_INDEX &&
@@ -473,7 +495,7 @@ static void resolve_condition(struct scope *sc, struct expr *e)
 		return;
 	switch (e->kind) {
 	case E_SYMBOL:
-		e->var = find_global(sc, e->name);
+		e->var = find_global(sc, e->name, e->tok->src);
 		if (!e->var)
 			diag_semantic_error(sc->diags, e->tok,
 				"probe condition must not reference undeclared global");
@@ -526,7 +548,13 @@ static void declare_file_globals(struct scope *sc, const struct stapfile *file)
 		struct global *g = file->globals.v[i];
 		struct vardecl *v;
 
-		if (find_in(&sc->declared, g->name))
+		/* the first file declaring a shared name wins; privates are
+		 * per file */
+		const char *key = g->is_private ?
+			arena_printf(&sc->prog->arena, "%p:%s", (void *)g->tok->src, g->name) :
+			g->name;
+
+		if (!strset_add(&sc->declared_names, key))
 			continue;
 		v = new_var(sc->prog, g->tok, g->name, VAR_GLOBAL);
 		v->decl = g;
@@ -642,6 +670,37 @@ static int report_target_errors(struct program *prog, struct diags *d)
 	return d->errors > errors ? -1 : 0;
 }
 
+/* "__private_" + the file path with every other character made '_' +
+ * "_" + name: private symbols of different files get different names in
+ * the generated code (and in -p2, as upstream shows them). */
+static const char *private_name(struct program *prog, const struct token *decl,
+				const char *name)
+{
+	char *path = arena_strdup(&prog->arena, decl->src->name);
+
+	for (char *c = path; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9')))
+			*c = '_';
+	return arena_printf(&prog->arena, "__private_%s_%s", path, name);
+}
+
+static void mangle_private_names(struct program *prog)
+{
+	for (int i = 0; i < prog->globals.n; i++) {
+		struct vardecl *v = prog->globals.v[i];
+
+		if (v->decl && v->decl->is_private)
+			v->name = private_name(prog, v->tok, v->name);
+	}
+	for (int i = 0; i < prog->functions.n; i++) {
+		struct function *fn = prog->functions.v[i];
+
+		if (fn->is_private)
+			fn->name = private_name(prog, fn->tok, fn->name);
+	}
+}
+
 static void resolve_probe(struct scope *sc, struct probe *p)
 {
 	sc->locals = &p->locals;
@@ -698,9 +757,10 @@ int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *pro
 	 * the list grows while it is walked */
 	for (int f = 0; f < prog->library_files.n; f++)
 		resolve_file_probes(&sc, &env, prov, prog->library_files.v[f]);
-	strset_release(&sc.global_names);
+	strset_release(&sc.declared_names);
 	if (d->errors > errors)
 		return -1;
+	mangle_private_names(prog);
 	if (!prog->unoptimized)
 		optimize(prog, d);
 	if (report_target_errors(prog, d))
