@@ -8,85 +8,37 @@
 
 #include <string.h>
 
+#include "translator/ast_walk.h"
+
 /* Which globals something reads.  Only being assigned, incremented or
  * fed with <<< is not reading; delete and 'in' are. */
-static void mark(struct program *prog, struct vardecl *v)
+static void mark(struct vardecl *v)
 {
 	if (v && v->kind == VAR_GLOBAL)
 		v->read = true;
 }
 
-static void walk_expr(struct program *prog, const struct expr *e,
-		      bool as_target);
-static void walk_stmt(struct program *prog, const struct stmt *s);
-
-static void walk_list(struct program *prog, const struct ptrvec *v)
+static bool visit_read(struct expr *e, void *arg)
 {
-	for (int i = 0; i < v->n; i++)
-		walk_expr(prog, v->v[i], false);
-}
-
-static void walk_expr(struct program *prog, const struct expr *e,
-		      bool as_target)
-{
-	if (!e)
-		return;
 	switch (e->kind) {
 	case E_SYMBOL:
-		if (!as_target)
-			mark(prog, e->var);
-		return;
 	case E_INDEX:
-		if (!as_target)
-			mark(prog, e->var);
-		walk_list(prog, &e->args);
-		return;
+		mark(e->var);
+		return true;
 	case E_ASSIGN:
-		walk_expr(prog, e->left, true);
-		walk_expr(prog, e->right, false);
-		return;
 	case E_PREINC:
 	case E_POSTINC:
-		walk_expr(prog, e->left, true);
-		return;
-	case E_IN:
-		walk_list(prog, &e->args);
-		walk_expr(prog, e->base, false);
-		return;
-	case E_CALL:
-	case E_PRINT:
-	case E_CONCAT:
-		walk_list(prog, &e->args);
-		return;
-	case E_HISTINDEX:
-		walk_expr(prog, e->base, false);
-		walk_expr(prog, e->left, false);
-		return;
+		/* the assigned variable is not read; its indexes are */
+		if (e->left->kind == E_INDEX)
+			for (int i = 0; i < e->left->args.n; i++)
+				walk_expr(e->left->args.v[i], visit_read, arg);
+		else if (e->left->kind != E_SYMBOL)
+			walk_expr(e->left, visit_read, arg);
+		walk_expr(e->right, visit_read, arg);
+		return false;
 	default:
-		walk_expr(prog, e->left, false);
-		walk_expr(prog, e->right, false);
-		walk_expr(prog, e->third, false);
-		return;
+		return true;
 	}
-}
-
-static void walk_stmt(struct program *prog, const struct stmt *s)
-{
-	if (!s)
-		return;
-	for (int i = 0; s->kind == S_BLOCK && i < s->stmts.n; i++)
-		walk_stmt(prog, s->stmts.v[i]);
-	if (s->kind == S_FOREACH) {
-		walk_expr(prog, s->array, false);
-		walk_list(prog, &s->slots);
-	}
-	walk_expr(prog, s->init, false);
-	walk_expr(prog, s->expr, false);
-	walk_expr(prog, s->incr, false);
-	walk_expr(prog, s->limit, false);
-	walk_stmt(prog, s->body);
-	walk_stmt(prog, s->else_body);
-	walk_stmt(prog, s->catch_body);
 }
 
 static struct vardecl *printing_local(struct program *prog, const char *name,
@@ -129,9 +81,9 @@ void autoprint_globals(struct program *prog)
 	int nprobes = prog->probes.n;
 
 	for (int i = 0; i < nprobes; i++)
-		walk_stmt(prog, ((struct probe *)prog->probes.v[i])->body);
+		walk_stmt(((struct probe *)prog->probes.v[i])->body, visit_read, NULL);
 	for (int i = 0; i < prog->functions.n; i++)
-		walk_stmt(prog, ((struct function *)prog->functions.v[i])->body);
+		walk_stmt(((struct function *)prog->functions.v[i])->body, visit_read, NULL);
 	for (int i = 0; i < prog->globals.n; i++) {
 		struct vardecl *g = prog->globals.v[i];
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "translator/aliases.h"
+#include "translator/ast_walk.h"
 #include "translator/autoprint.h"
 #include "translator/optimize.h"
 #include "translator/suggest.h"
@@ -614,40 +615,12 @@ static void resolve_function(struct scope *sc, struct function *fn)
 }
 
 /* Mark the failed $vars still in the program after optimization. */
-static void collect_live(struct expr *e);
-static void collect_live_stmt(struct stmt *s)
+static bool visit_live(struct expr *e, void *arg)
 {
-	if (!s)
-		return;
-	for (int i = 0; i < s->stmts.n; i++)
-		collect_live_stmt(s->stmts.v[i]);
-	collect_live(s->expr);
-	collect_live(s->init);
-	collect_live(s->incr);
-	collect_live_stmt(s->body);
-	collect_live_stmt(s->else_body);
-	collect_live_stmt(s->catch_body);
-	collect_live(s->array);
-	collect_live(s->limit);
-}
-
-static void collect_live(struct expr *e)
-{
-	if (!e)
-		return;
+	(void)arg;
 	if (e->kind == E_TARGET && e->target_failed)
 		e->target_live = true;
-	collect_live(e->left);
-	collect_live(e->right);
-	collect_live(e->third);
-	collect_live(e->base);
-	for (int i = 0; i < e->args.n; i++)
-		collect_live(e->args.v[i]);
-	if (e->target) {
-		collect_live(e->target->operand);
-		for (int i = 0; i < e->target->comps.n; i++)
-			collect_live(((struct target_comp *)e->target->comps.v[i])->index);
-	}
+	return true;
 }
 
 /* The unresolved $vars the optimizer kept are errors, in program order. */
@@ -658,9 +631,9 @@ static int report_target_errors(struct program *prog, struct diags *d)
 	if (!prog->target_errors.n)
 		return 0;
 	for (int i = 0; i < prog->probes.n; i++)
-		collect_live_stmt(((struct probe *)prog->probes.v[i])->body);
+		walk_stmt(((struct probe *)prog->probes.v[i])->body, visit_live, NULL);
 	for (int i = 0; i < prog->functions.n; i++)
-		collect_live_stmt(((struct function *)prog->functions.v[i])->body);
+		walk_stmt(((struct function *)prog->functions.v[i])->body, visit_live, NULL);
 	for (int i = 0; i < prog->target_errors.n; i++) {
 		const struct target_error *te = prog->target_errors.v[i];
 

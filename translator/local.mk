@@ -8,6 +8,7 @@ translator_libtranslator_a_SOURCES = \
 	translator/aliases.c translator/aliases.h \
 	translator/arena.c translator/arena.h \
 	translator/ast.h translator/ast_clone.c translator/ast_clone.h \
+	translator/ast_walk.c translator/ast_walk.h \
 	translator/autoprint.c translator/autoprint.h \
 	translator/build.c translator/build.h \
 	translator/diag.c translator/diag.h \
@@ -55,7 +56,7 @@ EXTRA_DIST += translator/parser.h
 # clang with libFuzzer is available.
 EXTRA_DIST += translator/parse_fuzz.c
 PARSE_FUZZ_INPUTS = translator/parse_fuzz.c translator/arena.c translator/build.c \
-	translator/aliases.c translator/ast_clone.c translator/optimize.c \
+	translator/aliases.c translator/ast_clone.c translator/ast_walk.c translator/optimize.c \
 	translator/diag.c translator/dump.c translator/dump_p2.c \
 	translator/elaborate.c translator/types.c translator/autoprint.c \
 	translator/parse.c \

@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "translator/ast_walk.h"
 #include "translator/providers/provider.h"
 
 struct opt {
@@ -72,67 +73,34 @@ static const struct token *first_token(const struct expr *e)
 
 /* ---- uses ---------------------------------------------------------------- */
 
-static void uses_expr(struct opt *o, const struct expr *e);
-static void uses_stmt(struct opt *o, const struct stmt *s);
-
-static void uses_list(struct opt *o, const struct ptrvec *v)
+static bool visit_uses(struct expr *e, void *arg)
 {
-	for (int i = 0; i < v->n; i++)
-		uses_expr(o, v->v[i]);
-}
+	struct opt *o = arg;
 
-static void uses_expr(struct opt *o, const struct expr *e)
-{
-	if (!e)
-		return;
 	switch (e->kind) {
 	case E_SYMBOL:
 	case E_INDEX:
 		mark_read(e->var);
-		break;
+		return true;
 	case E_ASSIGN:
 		/* "x = v" writes x without reading it; "x += v", "s <<< v" and
 		 * array elements count as uses */
 		if (!strcmp(e->op, "=") && e->left->kind == E_SYMBOL) {
-			uses_expr(o, e->right);
-			return;
+			walk_expr(e->right, visit_uses, o);
+			return false;
 		}
-		break;
+		return true;
 	case E_CALL:
 		mark_called(o, e->callee);
-		break;
+		return true;
 	default:
-		break;
-	}
-	uses_expr(o, e->left);
-	uses_expr(o, e->right);
-	uses_expr(o, e->third);
-	uses_expr(o, e->base);
-	uses_list(o, &e->args);
-	if (e->target) {
-		uses_expr(o, e->target->operand);
-		for (int i = 0; i < e->target->comps.n; i++)
-			uses_expr(o, ((const struct target_comp *)e->target->comps.v[i])->index);
+		return true;
 	}
 }
 
-static void uses_stmt(struct opt *o, const struct stmt *s)
+static void uses_stmt(struct opt *o, struct stmt *s)
 {
-	if (!s)
-		return;
-	for (int i = 0; i < s->stmts.n; i++)
-		uses_stmt(o, s->stmts.v[i]);
-	uses_expr(o, s->expr);
-	uses_expr(o, s->init);
-	uses_expr(o, s->incr);
-	uses_stmt(o, s->body);
-	uses_stmt(o, s->else_body);
-	uses_stmt(o, s->catch_body);
-	uses_expr(o, s->array);
-	uses_expr(o, s->limit);
-	uses_list(o, &s->slots);
-	if (s->kind == S_FOREACH && s->array)
-		mark_read(s->array->var);
+	walk_stmt(s, visit_uses, o);
 }
 
 static void clear_vars(struct ptrvec *v)
@@ -156,15 +124,15 @@ static void count_uses(struct opt *o)
 	}
 	o->called.n = 0;
 	for (int i = 0; i < o->prog->probes.n; i++) {
-		const struct probe *p = o->prog->probes.v[i];
+		struct probe *p = o->prog->probes.v[i];
 
 		uses_stmt(o, p->body);
 		for (int j = 0; j < p->points.n; j++)
-			uses_expr(o, ((const struct probe_point *)p->points.v[j])->cond);
+			walk_expr(((struct probe_point *)p->points.v[j])->cond, visit_uses, o);
 	}
 	/* functions reached from probes, transitively */
 	for (int i = 0; i < o->called.n; i++) {
-		const struct function *fn = o->called.v[i];
+		struct function *fn = o->called.v[i];
 
 		uses_stmt(o, fn->body);
 	}
@@ -346,16 +314,10 @@ static bool is_empty(const struct stmt *s)
 }
 
 /* "x = v" with x a local nothing reads: keep v only. */
-static void drop_dead_assignments(struct opt *o, struct expr *e)
+static bool visit_dead_assignment(struct expr *e, void *arg)
 {
-	if (!e)
-		return;
-	drop_dead_assignments(o, e->left);
-	drop_dead_assignments(o, e->right);
-	drop_dead_assignments(o, e->third);
-	drop_dead_assignments(o, e->base);
-	for (int i = 0; i < e->args.n; i++)
-		drop_dead_assignments(o, e->args.v[i]);
+	struct opt *o = arg;
+
 	if (e->kind == E_ASSIGN && !strcmp(e->op, "=") && e->left->kind == E_SYMBOL &&
 	    e->left->var && e->left->var->kind == VAR_LOCAL && !e->left->var->opt_read) {
 		const struct token *eq = e->tok;
@@ -368,7 +330,11 @@ static void drop_dead_assignments(struct opt *o, struct expr *e)
 		if (e->kind == E_NUMBER || e->kind == E_STRING)
 			e->tok = first;
 		o->changed = true;
+		/* the value may be one again: visit it as it is now */
+		walk_expr(e, visit_dead_assignment, o);
+		return false;
 	}
+	return true;
 }
 
 static struct stmt *opt_stmt(struct opt *o, struct stmt *s);
@@ -388,19 +354,9 @@ static void opt_list(struct opt *o, struct ptrvec *v)
 	v->n = n;
 }
 
-/* Dead assignments in every expression of a statement tree. */
 static void dead_assignments(struct opt *o, struct stmt *s)
 {
-	if (!s)
-		return;
-	for (int i = 0; i < s->stmts.n; i++)
-		dead_assignments(o, s->stmts.v[i]);
-	drop_dead_assignments(o, s->expr);
-	drop_dead_assignments(o, s->init);
-	drop_dead_assignments(o, s->incr);
-	dead_assignments(o, s->body);
-	dead_assignments(o, s->else_body);
-	dead_assignments(o, s->catch_body);
+	walk_stmt(s, visit_dead_assignment, o);
 }
 
 static struct stmt *opt_stmt(struct opt *o, struct stmt *s)
@@ -484,33 +440,25 @@ static void drop_unused_vars(struct ptrvec *vars)
 }
 
 /* Which variables are still assigned anywhere. */
-static void mark_written_expr(const struct expr *e)
+static bool visit_written(struct expr *e, void *arg)
 {
-	if (!e)
-		return;
+	(void)arg;
 	if ((e->kind == E_ASSIGN || e->kind == E_PREINC || e->kind == E_POSTINC) &&
 	    e->left && e->left->var)
 		e->left->var->opt_written = true;
-	mark_written_expr(e->left);
-	mark_written_expr(e->right);
-	mark_written_expr(e->third);
-	mark_written_expr(e->base);
-	for (int i = 0; i < e->args.n; i++)
-		mark_written_expr(e->args.v[i]);
+	return true;
 }
 
-static void mark_written_stmt(const struct stmt *s)
+/* What statements assign themselves: delete, foreach, catch. */
+static void mark_statement_writes(struct stmt *s)
 {
 	if (!s)
 		return;
 	for (int i = 0; i < s->stmts.n; i++)
-		mark_written_stmt(s->stmts.v[i]);
-	mark_written_expr(s->expr);
-	mark_written_expr(s->init);
-	mark_written_expr(s->incr);
-	mark_written_stmt(s->body);
-	mark_written_stmt(s->else_body);
-	mark_written_stmt(s->catch_body);
+		mark_statement_writes(s->stmts.v[i]);
+	mark_statement_writes(s->body);
+	mark_statement_writes(s->else_body);
+	mark_statement_writes(s->catch_body);
 	if (s->kind == S_DELETE && s->expr && s->expr->var)
 		s->expr->var->opt_written = true;
 	if (s->kind == S_FOREACH) {
@@ -525,6 +473,12 @@ static void mark_written_stmt(const struct stmt *s)
 	}
 	if (s->catch_decl)
 		s->catch_decl->opt_written = true;
+}
+
+static void mark_written_stmt(struct stmt *s)
+{
+	walk_stmt(s, visit_written, NULL);
+	mark_statement_writes(s);
 }
 
 static void elide_empty_probes(struct opt *o)
