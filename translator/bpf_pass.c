@@ -80,10 +80,6 @@ static int check_options(const struct bpf_pass_opts *o)
 		fputs("Invalid target process ID number.\n", stderr);
 		return -1;
 	}
-	if (o->timeout && (strtod(o->timeout, &end) * 1000 < 1 || *end)) {
-		fputs("Invalid timeout interval.\n", stderr);
-		return -1;
-	}
 	if (o->module_name) {
 		for (p = o->module_name; *p; p++)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
@@ -273,10 +269,6 @@ static void build_argv(const struct bpf_pass_opts *o, const char *staprun,
 	if (o->target_pid) {
 		argv[n++] = "-x";
 		argv[n++] = o->target_pid;
-	}
-	if (o->timeout) {
-		argv[n++] = "-T";
-		argv[n++] = o->timeout;
 	}
 	argv[n++] = object;
 	argv[n] = NULL;

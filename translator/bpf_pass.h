@@ -18,7 +18,6 @@ struct bpf_pass_opts {
 	const char *outfile;         /* -o FILE */
 	const char *command;         /* -c CMD */
 	const char *target_pid;      /* -x PID */
-	const char *timeout;         /* -T SECONDS */
 };
 
 /* Pass 3: generate (-p3 prints the listing); pass 4: write NAME.bpf.o

@@ -39,6 +39,7 @@ struct options {
 	int verbose;
 	bool suppress_warnings;
 	bool unoptimized;            /* -u */
+	long long timeout_ms;        /* -T, 0 = none */
 	const char *runtime;         /* "kernel" or "bpf" */
 	const char *release;         /* -r */
 	const char *compatible;
@@ -106,6 +107,14 @@ static int pass1(const struct options *o, struct program *prog, struct diags *d,
 		}
 	}
 	src->privileged = o->guru;
+	/* -T is a probe of its own, ahead of the script's (not in -p1) */
+	if (o->timeout_ms) {
+		char *text = arena_printf(&prog->arena, "probe timer.ms(%lld) { exit() }",
+					  o->timeout_ms);
+		struct source *t = source_from_text(prog, text, strlen(text), "<timeout>");
+
+		ptrvec_push(&prog->arena, &prog->user_files, parse_source(prog, t, ppo, d));
+	}
 	struct stapfile *f = parse_source(prog, src, ppo, d);
 	printed = diags_flush(d, stderr, printed, o->verbose > 0);
 	if (d->errors) {
@@ -401,7 +410,18 @@ int main(int argc, char **argv)
 		case 'o': o.bpf.outfile = optarg; break;
 		case 'c': o.bpf.command = optarg; break;
 		case 'x': o.bpf.target_pid = optarg; break;
-		case 'T': o.bpf.timeout = optarg; break;
+		case 'T': {
+			char *end;
+			double secs = strtod(optarg, &end);
+
+			/* upstream: whole milliseconds, at least one */
+			if (*end || !(secs * 1000 >= 1)) {
+				fputs("Invalid timeout interval.\n", stderr);
+				return 1;
+			}
+			o.timeout_ms = (long long)(secs * 1000);
+			break;
+		}
 		case 'u': o.unoptimized = true; break;
 		case 'D': case 's':
 			/* accepted now, used by the passes that will need them */
