@@ -1,7 +1,7 @@
 # tapsets/: the .stp/.stpm tree is installed into $(tapsetdir) as it is
 # laid out here (runtime, kernel-version and arch subdirectories; see
 # tapsets/README.md), so adding a file needs no edit here.
-EXTRA_DIST += tapsets/README.md
+EXTRA_DIST += tapsets/README.md tapsets/gen/gen-syscalls tapsets/gen/syscall-vars.txt
 
 install-data-local: install-tapsets
 install-tapsets:
