@@ -13,6 +13,7 @@
 #include "translator/dump.h"
 #include "translator/kconfig.h"
 #include "translator/parse.h"
+#include "translator/tapsets.h"
 
 
 static char *dump_to_string(const struct stapfile *f, int flags, size_t *len)
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
 	struct macro_table lib1 = { 0 }, lib2 = { 0 };
 	struct program prog = { 0 };
 	int argi = 1, status = 1;
+	const char *macro_dirs[16];
+	int nmacro_dirs = 0;
 
 	/* the stap options the test runner passes along */
 	for (; argi < argc && argv[argi][0] == '-'; argi++) {
@@ -65,13 +68,26 @@ int main(int argc, char **argv)
 			tg.systemtap_v = argv[argi] + 13;
 		else if (!strncmp(argv[argi], "--runtime=", 10))
 			tg.runtime = argv[argi] + 10;
+		else if (!strcmp(argv[argi], "-I") && argi + 1 < argc && nmacro_dirs < 16)
+			macro_dirs[nmacro_dirs++] = argv[++argi];
 	}
 	if (argi >= argc) {
-		fputs("usage: p1check [-g] [--compatible=V] FILE [ARGS...]\n", stderr);
+		fputs("usage: p1check [-g] [--compatible=V] [-I TAPSETDIR] FILE [ARGS...]\n",
+		      stderr);
 		kconfig_free(kc);
 		return 2;
 	}
 	struct pp_opts ppo = { &tg, argv + argi + 1, argc - argi - 1, &lib1, false };
+	struct pp_opts ppo2 = ppo;
+	struct tapset_lib tl1, tl2;
+	struct diags md;
+
+	/* -I: the library's .stpm macros, once for each of the two parses */
+	diags_init(&md, &prog.arena);
+	ppo2.library = &lib2;
+	tapsets_open(&tl1, &prog, &ppo, &md, macro_dirs, nmacro_dirs);
+	tapsets_open(&tl2, &prog, &ppo2, &md, macro_dirs, nmacro_dirs);
+	diags_release(&md);
 	struct source *src = source_from_file(&prog, argv[argi], NULL);
 	if (!src) {
 		perror(argv[argi]);
