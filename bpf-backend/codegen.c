@@ -409,6 +409,11 @@ static void gen_point(struct cg *cg, const struct cg_point *pt, int id,
 
 	program_start(cg, pt, id);
 	init_locals(cg, &p->locals);
+	if (pt->cond) {
+		cg_note(cg, pt->cond->tok);
+		cg_cond(cg, pt->cond);
+		cg_jcond(cg, BPF_JEQ, BPF_REG_0, 0, cg->exit_label);
+	}
 	if (p->body) {
 		cg_charge_body(cg, p->body);
 		cg_stmt(cg, p->body);

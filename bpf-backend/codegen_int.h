@@ -86,6 +86,7 @@ struct cg_point {
 	uint64_t period_ns;	/* timer */
 	const char *tp;		/* kernel.trace: "sys/ev" */
 	const char *pp;		/* the derived probe point: pp() */
+	const struct expr *cond;	/* if (cond), or NULL */
 };
 
 struct cg_strtab {
