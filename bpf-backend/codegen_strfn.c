@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * codegen_strfn.c - the string and time builtins (tapsets.md 3.8, 3.9):
- * strlen, substr, stringat, isdigit, strtol, gettimeofday_s/ms/us/ns,
+ * strlen, substr, stringat, isdigit, strtol, isinstr, strpos,
+ * gettimeofday_s/ms/us/ns,
  * local_clock_s/ms/us/ns, ktime_get_ns, jiffies.
  *
  * Strings are copied into scratch temporaries with
@@ -102,7 +103,9 @@ static void call_substr(struct cg *cg, const struct expr *e, const int *a)
 	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
 }
 
-/* stringat(str, pos): the byte at pos, an error outside the string */
+/* stringat(str, pos): the byte at pos; outside the string an error,
+ * worded as upstream string.stp words it (the spec says "Invalid string
+ * index") */
 static void call_stringat(struct cg *cg, const struct expr *e, const int *a)
 {
 	struct emitter *em = &cg->em;
@@ -116,7 +119,7 @@ static void call_stringat(struct cg *cg, const struct expr *e, const int *a)
 	emit_jcond_imm(em, BPF_JSLT, BPF_REG_1, 0, bad);
 	emit_jcond_reg(em, BPF_JSLT, BPF_REG_1, BPF_REG_0, ok);
 	label_bind(em, bad);
-	rt_raise(cg, "Invalid string index", e->tok);
+	rt_raise(cg, "Position out of bounds", e->tok);
 	label_bind(em, ok);
 	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_2, tmp);
@@ -272,6 +275,133 @@ static void clock_value(struct cg *cg, bool gtod, int32_t div)
 	emit_stack_release(em, mark);
 }
 
+/*
+ * isinstr(s1, s2) and strpos(s1, s2): a shift-and (bitap) search, whose
+ * loops have no branch on the data, so the verifier walks each once:
+ * mask[c] has bit j set when s2[j] == c; over s1, state = (state << 1
+ * | 1) & mask[c], and bit len2-1 of state marks a match ending there.
+ * A 64-bit state bounds s2 to 64 bytes; a longer one is a run-time
+ * error, never a wrong answer.  r0 = 1/0, or the first index / -1.
+ */
+static void search(struct cg *cg, const struct expr *e, const int *a, bool pos)
+{
+	struct emitter *em = &cg->em;
+	int smark = cg_scratch_mark(cg);
+	int t1 = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int t2 = cg_scratch_alloc(cg, e->tok, cg->slot + 64);
+	int mask = cg_scratch_alloc(cg, e->tok, 256 * 8);
+	int mark = emit_stack_mark(em);
+	int len1 = emit_stack_alloc(em, 8), len2 = emit_stack_alloc(em, 8);
+	int i = emit_stack_alloc(em, 8), st = emit_stack_alloc(em, 8);
+	int res = emit_stack_alloc(em, 8);
+	int ok = label_new(em), build = label_new(em), scan = label_new(em);
+	int scanned = label_new(em), built = label_new(em), done = label_new(em);
+	int k;
+
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[0]);
+	copy_measure(cg, t1);
+	emit_store(em, BPF_DW, BPF_REG_10, len1, BPF_REG_0);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[1]);
+	copy_measure(cg, t2);
+	emit_store(em, BPF_DW, BPF_REG_10, len2, BPF_REG_0);
+	/* an empty s2 is found at 0 */
+	emit_mov_imm(em, BPF_REG_1, pos ? 0 : 1);
+	emit_store(em, BPF_DW, BPF_REG_10, res, BPF_REG_1);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, done);
+	emit_jcond_imm(em, BPF_JLE, BPF_REG_0, 64, ok);
+	rt_raise(cg, "a search string over 64 bytes is not supported by "
+		 "the bpf runtime", e->tok);
+	label_bind(em, ok);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, res, pos ? -1 : 0);
+	for (k = 0; k < 256; k++)
+		emit_store_imm(em, BPF_DW, CG_SCRATCH, mask + 8 * k, 0);
+	/* mask[s2[j]] |= (j < len2) << j, for j < 64 */
+	emit_store_imm(em, BPF_DW, BPF_REG_10, i, 0);
+	label_bind(em, build);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, 64, built);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, t2);
+	emit_alu_imm(em, BPF_LSH, BPF_REG_2, 3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, len2);
+	emit_mov_reg(em, BPF_REG_4, BPF_REG_1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_4, BPF_REG_3);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_4, 63);
+	emit_alu_reg(em, BPF_LSH, BPF_REG_4, BPF_REG_1);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_2, mask);
+	emit_alu_reg(em, BPF_OR, BPF_REG_3, BPF_REG_4);
+	emit_store(em, BPF_DW, BPF_REG_2, mask, BPF_REG_3);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, i, BPF_REG_1);
+	emit_jump(em, build);
+	label_bind(em, built);
+	/* the scan over s1 */
+	emit_store_imm(em, BPF_DW, BPF_REG_10, i, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, st, 0);
+	label_bind(em, scan);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, (int32_t)cg->lim.maxstringlen - 1,
+		       scanned);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, t1);
+	emit_alu_imm(em, BPF_LSH, BPF_REG_2, 3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_2, mask);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, st);
+	emit_alu_imm(em, BPF_LSH, BPF_REG_3, 1);
+	emit_alu_imm(em, BPF_OR, BPF_REG_3, 1);
+	emit_alu_reg(em, BPF_AND, BPF_REG_3, BPF_REG_2);
+	/* nothing matches at or past the end of s1: state *= i < len1 */
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, len1);
+	emit_mov_reg(em, BPF_REG_5, BPF_REG_1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_5, BPF_REG_4);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_5, 63);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_3, BPF_REG_5);
+	emit_store(em, BPF_DW, BPF_REG_10, st, BPF_REG_3);
+	/* r3 = a match ends at i */
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, len2);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_4, 1);
+	emit_alu_reg(em, BPF_RSH, BPF_REG_3, BPF_REG_4);
+	emit_alu_imm(em, BPF_AND, BPF_REG_3, 1);
+	emit_load(em, BPF_DW, BPF_REG_5, BPF_REG_10, res);
+	if (pos) {
+		/* the first: res += take * (i - len2 + 1 - res), take when
+		 * res is still -1 */
+		emit_mov_reg(em, BPF_REG_2, BPF_REG_5);
+		emit_alu_imm(em, BPF_RSH, BPF_REG_2, 63);
+		emit_alu_reg(em, BPF_AND, BPF_REG_3, BPF_REG_2);
+		emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_4);
+		emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_5);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_5, BPF_REG_1);
+	} else {
+		emit_alu_reg(em, BPF_OR, BPF_REG_5, BPF_REG_3);
+	}
+	emit_store(em, BPF_DW, BPF_REG_10, res, BPF_REG_5);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, i, BPF_REG_1);
+	emit_jump(em, scan);
+	label_bind(em, scanned);
+	label_bind(em, done);
+	emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, res);
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+}
+
+static void call_isinstr(struct cg *cg, const struct expr *e, const int *a)
+{
+	search(cg, e, a, false);
+}
+
+static void call_strpos(struct cg *cg, const struct expr *e, const int *a)
+{
+	search(cg, e, a, true);
+}
+
 struct strfn {
 	const char *name;
 	int nargs;
@@ -309,6 +439,8 @@ static const struct strfn strfns[] = {
 	{ "stringat", 2, call_stringat },
 	{ "isdigit", 1, call_isdigit },
 	{ "strtol", 2, call_strtol },
+	{ "isinstr", 2, call_isinstr },
+	{ "strpos", 2, call_strpos },
 };
 
 /* The clocks: name, wall clock or not, divisor */

@@ -44,6 +44,8 @@ static const char builtins_text[] =
 	"function stringat:long (str:string, pos:long) %{ /* bpf builtin */ %}\n"
 	"function isdigit:long (str:string) %{ /* bpf builtin */ %}\n"
 	"function strtol:long (str:string, base:long) %{ /* bpf builtin */ %}\n"
+	"function isinstr:long (s1:string, s2:string) %{ /* bpf builtin */ %}\n"
+	"function strpos:long (s1:string, s2:string) %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ns:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_us:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ms:long () %{ /* bpf builtin */ %}\n"
