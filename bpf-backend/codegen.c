@@ -120,7 +120,9 @@ const struct cg_local *cg_local_of(const struct cg *cg,
 {
 	int i;
 
-	for (i = 0; i < cg->nlocals; i++)
+	/* the innermost binding: an inlined recursive call binds the same
+	 * variables again */
+	for (i = cg->nlocals - 1; i >= 0; i--)
 		if (cg->locals[i].var == v)
 			return &cg->locals[i];
 	return NULL;
@@ -200,9 +202,11 @@ static void init_locals(struct cg *cg, const struct ptrvec *locals)
 
 		l->var = v;
 		if (v->type == TYPE_STRING) {
+			l->reg = CG_SCRATCH;
 			l->off = cg_scratch_alloc(cg, v->tok, cg->slot);
 			emit_store_imm(em, BPF_B, CG_SCRATCH, l->off, 0);
 		} else {
+			l->reg = BPF_REG_10;
 			l->off = emit_stack_alloc(em, 8);
 			emit_store_imm(em, BPF_DW, BPF_REG_10, l->off, 0);
 		}
@@ -235,6 +239,11 @@ static void program_start(struct cg *cg, const struct cg_point *pt, int id)
 	cg->point = pt;
 	cg->probe_id = id;
 	cg->loop = NULL;
+	cg->frame = NULL;
+	cg->try_ctx = NULL;
+	cg->ntails = cg->tails_cap = 0;
+	cg->tails = NULL;
+	cg->ninlined = 0;
 	cg->dead = false;
 	cg->scratch_top = cg->scratch_max = 0;
 	cg->nlocals = 0;
@@ -262,13 +271,14 @@ static void program_end(struct cg *cg, const char *name, const char *section,
 	emit_mov_imm(em, BPF_REG_0, 0);
 	emit_exit(em);
 	if (cg->error_label >= 0)
-		rt_error_tail(cg);
+		rt_error_tail(cg, NULL, 0);
+	cg_func_tails(cg);
 	emit_stack_release(em, 0);
 	if (emit_finish(em) == -E2BIG && strstr(em->errmsg, "stack")) {
 		cg_unsupported(cg, cg->point ? cg->point->probe->tok : NULL,
 			       "a probe whose locals and temporaries need more "
 			       "than 512 bytes of BPF stack");
-	} else if (em->err) {
+	} else if (em->err && !cg->errors) {	/* else a consequence */
 		diag_semantic_error(cg->diags, cg->point ? cg->point->probe->tok : NULL,
 				    "bpf code generation failed: %s", em->errmsg);
 		cg->errors++;
@@ -399,6 +409,11 @@ static void gen_point(struct cg *cg, const struct cg_point *pt, int id,
 
 	program_start(cg, pt, id);
 	init_locals(cg, &p->locals);
+	if (pt->cond) {
+		cg_note(cg, pt->cond->tok);
+		cg_cond(cg, pt->cond);
+		cg_jcond(cg, BPF_JEQ, BPF_REG_0, 0, cg->exit_label);
+	}
 	if (p->body) {
 		cg_charge_body(cg, p->body);
 		cg_stmt(cg, p->body);
@@ -453,6 +468,7 @@ int codegen(const struct program *prog, const struct cg_limits *lim,
 	cg_meta_begin(&cg);
 	if (cg_resolve_points(&cg) | cg_layout_globals(&cg))
 		cg.errors++;
+	cg_compute_nesting(&cg);
 	if (!cg.errors)
 		generate(&cg);
 	cg_meta_finish(&cg);

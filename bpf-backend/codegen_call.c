@@ -4,8 +4,9 @@
  *
  * A call whose function has no script body (a tapset or prelude
  * declaration with embedded code) is a translator builtin here, chosen
- * by name: exit, error, target, pid, tid, uid, cpu, execname, pp.
- * Calls of script functions are refused for now.
+ * by name: exit, error, target, pid, tid, uid, cpu, execname, pp here,
+ * the string and time functions in codegen_strfn.c.  Calls of script
+ * functions are inlined (codegen_func.c).
  *
  * printf and friends send one PRINTF record (bpf_abi.h): the format id,
  * then each argument in runtime/format.h's fmt_arg_types order, a long
@@ -117,9 +118,12 @@ void cg_call(struct cg *cg, const struct expr *e)
 	struct emitter *em = &cg->em;
 
 	if (e->callee && e->callee->body) {
-		cg_unsupported(cg, e->tok, "calling a script function");
-		b = NULL;
-	} else if (!b) {
+		cg_call_function(cg, e);
+		return;
+	}
+	if (!b && cg_call_strfn(cg, e))
+		return;
+	if (!b) {
 		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
 			       "function '%s'", e->name));
 	}
@@ -274,7 +278,11 @@ void cg_print(struct cg *cg, const struct expr *e)
 	const char *fmt;
 	size_t len;
 
-	if (e->print_to_string || e->print_char) {
+	if (e->print_to_string) {
+		cg_sprint(cg, e);
+		return;
+	}
+	if (e->print_char) {
 		cg_unsupported(cg, e->tok, arena_printf(cg->arena, "'%s'",
 							e->name));
 	} else if (e->print_fmt) {

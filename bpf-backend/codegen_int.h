@@ -15,6 +15,10 @@
  *	codegen_str.c     string expressions, copies and comparisons
  *	codegen_var.c     locals, scalar globals, arrays, statistics
  *	codegen_call.c    builtins (exit, target, pid, ...) and print family
+ *	codegen_func.c    script functions, inlined; MAXNESTING; return
+ *	codegen_try.c     try/catch
+ *	codegen_sprintf.c sprintf and friends, formatted in BPF
+ *	codegen_strfn.c   string and time builtins (strlen, substr, ...)
  *	codegen_rt.c      the staprun contract: sonde_ctl, records, errors
  *	codegen_meta.c    string tables and the .sonde.meta text
  *
@@ -82,6 +86,7 @@ struct cg_point {
 	uint64_t period_ns;	/* timer */
 	const char *tp;		/* kernel.trace: "sys/ev" */
 	const char *pp;		/* the derived probe point: pp() */
+	const struct expr *cond;	/* if (cond), or NULL */
 };
 
 struct cg_strtab {
@@ -92,7 +97,33 @@ struct cg_strtab {
 
 struct cg_local {
 	const struct vardecl *var;
-	int off;		/* long: r10 offset; string: scratch offset */
+	int reg;		/* base: r10 (probe longs) or CG_SCRATCH */
+	int off;		/* offset from reg */
+};
+
+/* An inlined function call being generated (codegen_func.c) */
+struct cg_frame {
+	const struct function *fn;
+	const struct token *site;	/* the call */
+	int depth;			/* 1 for a call from the probe body */
+	int ret_label;			/* end of the body */
+	int ret_off;			/* the return value: a stack slot
+					   (long) or scratch offset (string) */
+	struct cg_frame *outer;
+};
+
+/* The innermost try whose body is being generated (codegen_try.c) */
+struct cg_try {
+	int catch_label;
+	int var_reg, var_off;		/* the catch variable, or var_reg -1 */
+	struct cg_try *outer;
+};
+
+/* An error tail for the errors of one inlined call chain */
+struct cg_tail {
+	int label;
+	uint32_t *sites;		/* string ids of the call sites */
+	int nsites;
 };
 
 struct cg_loop {
@@ -138,6 +169,12 @@ struct cg {
 	int error_label;	/* raise the error whose ids are in r1, r2;
 				   -1 until some code can raise one */
 	struct cg_loop *loop;
+	struct cg_frame *frame;	/* innermost inlined call, or NULL */
+	struct cg_try *try_ctx;	/* innermost try body, or NULL */
+	struct cg_tail *tails;	/* error tails of inlined calls */
+	int ntails, tails_cap;
+	int ninlined;		/* calls refused as too large */
+	int max_nesting;	/* MAXNESTING (codegen_func.c) */
 	bool dead;		/* the next instruction is unreachable */
 	bool *label_used;	/* per emitter label: some jump targets it */
 	int label_used_cap;
@@ -257,10 +294,49 @@ void rt_exit(struct cg *cg);
 void rt_raise(struct cg *cg, const char *msg, const struct token *tok);
 /* Raise the error whose text is the string pointed to by stack slot msg */
 void rt_raise_str(struct cg *cg, int msg, const struct token *tok);
-/* The shared error tail, bound to cg->error_label (if it was used) */
-void rt_error_tail(struct cg *cg);
+/* The shared error tail, bound to cg->error_label (if it was used), for
+ * errors whose call chain is sites[0..nsites) (string ids, innermost
+ * first) */
+void rt_error_tail(struct cg *cg, const uint32_t *sites, int nsites);
 /* r0 = pointer to map[0] of an array map (key 0), or goto fail */
 void rt_lookup0(struct cg *cg, int map, int fail);
+
+/* ---- codegen_func.c ----------------------------------------------------- */
+
+/* MAXNESTING for the program: its deepest static call chain, plus 11 if
+ * some function is recursive (runtime.md 2) */
+void cg_compute_nesting(struct cg *cg);
+/* r0 = the value of a call of a script function, inlined */
+void cg_call_function(struct cg *cg, const struct expr *e);
+void cg_return(struct cg *cg, const struct stmt *s);
+/* The string ids of the call sites of the inlined frames, innermost
+ * first; returns how many (at most max) */
+int cg_frame_sites(struct cg *cg, uint32_t *ids, int max);
+/* Emit the error tails the inlined calls of this program left */
+void cg_func_tails(struct cg *cg);
+
+/* ---- codegen_try.c ------------------------------------------------------ */
+
+void cg_try(struct cg *cg, const struct stmt *s);
+/* Inside a try: store the error text msg in the catch variable and jump
+ * to the catch block.  false (nothing emitted) outside a try or for an
+ * error try cannot catch. */
+bool cg_catch_const(struct cg *cg, const char *msg);
+/* The same for a run-time text whose pointer is in stack slot msg */
+bool cg_catch_str(struct cg *cg, int msg);
+
+/* ---- codegen_sprintf.c -------------------------------------------------- */
+
+/* r0 = pointer to the string sprintf/sprint/sprintln/sprintd make */
+void cg_sprint(struct cg *cg, const struct expr *e);
+
+/* ---- codegen_strfn.c ---------------------------------------------------- */
+
+/* A builtin of codegen_strfn.c: r0 = its value; false if e is none */
+bool cg_call_strfn(struct cg *cg, const struct expr *e);
+/* r0 = the length of the string at the pointer in r1 (<= MAXSTRINGLEN-1);
+ * clobbers r1-r5 */
+void cg_strlen(struct cg *cg);
 
 /* ---- codegen_meta.c ----------------------------------------------------- */
 

@@ -6,7 +6,8 @@
  * Supported so far: begin, end and error (with their sequence numbers),
  * the hrtimer forms of timer.* (a cpu-clock perf event on CPU 0, as
  * staprun's metadata describes it) and kernel.trace (a tracepoint
- * program, without context variables).  Every other family is refused
+ * program, without context variables), with their `if (cond)`.  Every
+ * other family is refused
  * at its probe point.  The end probes pass 2 adds to print unread
  * globals (probe->autoprint_of) become no program: staprun prints those
  * globals itself (codegen_meta.c).
@@ -36,10 +37,10 @@ static int from_derived(struct cg *cg, const struct prov_probe *dp,
 {
 	const struct token *tok = dp->point ? dp->point->tok : pt->probe->tok;
 
-	if (dp->point && dp->point->cond) {
-		cg_unsupported(cg, tok, "a probe point condition");
-		return -1;
-	}
+	/* the handler is skipped while the condition is false: every
+	 * family here just wraps the handler in it (probes.md 1.5) */
+	if (dp->point)
+		pt->cond = dp->point->cond;
 	switch (dp->family) {
 	case PROV_BEGIN:
 	case PROV_END:

@@ -93,12 +93,15 @@ void rt_exit(struct cg *cg)
 	label_bind(em, done);
 }
 
-/* r1 = message id, r2 = location id; the shared tail does the rest */
+/* r1 = message id, r2 = location id; the shared tail of the current
+ * call chain does the rest, unless a try catches the error */
 void rt_raise(struct cg *cg, const char *msg, const struct token *tok)
 {
 	struct emitter *em = &cg->em;
 	const char *loc = cg_token_text(cg, tok);
 
+	if (cg_catch_const(cg, msg))
+		return;
 	if (cg->error_label < 0)
 		cg->error_label = label_new(em);
 	emit_mov_imm(em, BPF_REG_1,
@@ -120,17 +123,25 @@ void rt_raise_str(struct cg *cg, int msg, const struct token *tok)
 {
 	struct emitter *em = &cg->em;
 	const char *loc = cg_token_text(cg, tok);
-	uint32_t hdr = sizeof(struct sonde_rec_error) + 8;
-	int count = label_new(em);
+	uint32_t sites[64];
+	int nsites = cg_frame_sites(cg, sites, 64), i;
+	uint32_t hdr = (sizeof(struct sonde_rec_error) + 4 * (1 + nsites) + 7) & ~7u;
+	int count;
 
+	if (cg_catch_str(cg, msg))
+		return;
+	count = label_new(em);
 	rt_reserve(cg, hdr + cg->slot, count);
 	emit_store_imm(em, BPF_W, BPF_REG_6, 0, SONDE_REC_ERROR);
 	emit_store_imm(em, BPF_W, BPF_REG_6, 4, cg->probe_id);
 	emit_store_imm(em, BPF_W, BPF_REG_6, 8, (int32_t)SONDE_NO_ID);
-	emit_store_imm(em, BPF_W, BPF_REG_6, 12, 1);
+	emit_store_imm(em, BPF_W, BPF_REG_6, 12, 1 + nsites);
 	emit_store_imm(em, BPF_W, BPF_REG_6, 16,
 		       cg_strtab_add(cg, &cg->strings, loc, strlen(loc)));
-	emit_store_imm(em, BPF_W, BPF_REG_6, 20, 0);
+	for (i = 0; i < nsites; i++)
+		emit_store_imm(em, BPF_W, BPF_REG_6, 20 + 4 * i, (int32_t)sites[i]);
+	if ((1 + nsites) % 2)
+		emit_store_imm(em, BPF_W, BPF_REG_6, 20 + 4 * nsites, 0);
 	emit_mov_reg(em, BPF_REG_1, BPF_REG_6);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, hdr);
 	emit_mov_imm(em, BPF_REG_2, (int32_t)cg->slot);
@@ -161,28 +172,33 @@ static void count_error(struct cg *cg)
 }
 
 /*
- * The one error path of a handler: an ERROR record with the message and
- * the failing token (struct sonde_rec_error, one location, padded to 8),
- * the error count, then the handler ends.
+ * The error path of a handler (or of one inlined call chain): an ERROR
+ * record with the message, the failing token and the call sites
+ * (struct sonde_rec_error, padded to 8), the error count, then the
+ * handler ends.
  */
-void rt_error_tail(struct cg *cg)
+void rt_error_tail(struct cg *cg, const uint32_t *sites, int nsites)
 {
 	struct emitter *em = &cg->em;
-	int count = label_new(em);
+	int count = label_new(em), i;
+	uint32_t size = (sizeof(struct sonde_rec_error) + 4 * (1 + nsites) + 7) & ~7u;
 
 	label_bind(em, cg->error_label);
 	/* r7 = loc << 32 | msg: one register that survives the calls */
 	emit_mov_reg(em, BPF_REG_7, BPF_REG_2);
 	emit_alu_imm(em, BPF_LSH, BPF_REG_7, 32);
 	emit_alu_reg(em, BPF_OR, BPF_REG_7, BPF_REG_1);
-	rt_reserve(cg, sizeof(struct sonde_rec_error) + 8, count);
+	rt_reserve(cg, size, count);
 	emit_store_imm(em, BPF_W, BPF_REG_6, 0, SONDE_REC_ERROR);
 	emit_store_imm(em, BPF_W, BPF_REG_6, 4, cg->probe_id);
 	emit_store(em, BPF_W, BPF_REG_6, 8, BPF_REG_7);
-	emit_store_imm(em, BPF_W, BPF_REG_6, 12, 1);
+	emit_store_imm(em, BPF_W, BPF_REG_6, 12, 1 + nsites);
 	emit_alu_imm(em, BPF_RSH, BPF_REG_7, 32);
 	emit_store(em, BPF_W, BPF_REG_6, 16, BPF_REG_7);
-	emit_store_imm(em, BPF_W, BPF_REG_6, 20, 0);
+	for (i = 0; i < nsites; i++)
+		emit_store_imm(em, BPF_W, BPF_REG_6, 20 + 4 * i, (int32_t)sites[i]);
+	if ((1 + nsites) % 2)
+		emit_store_imm(em, BPF_W, BPF_REG_6, 20 + 4 * nsites, 0);
 	rt_submit(cg);
 	label_bind(em, count);
 	count_error(cg);

@@ -178,10 +178,10 @@ void cg_stmt(struct cg *cg, const struct stmt *s)
 		cg_unsupported(cg, s->tok, "foreach");
 		break;
 	case S_TRY:
-		cg_unsupported(cg, s->tok, "try/catch");
+		cg_try(cg, s);
 		break;
 	case S_RETURN:
-		cg_unsupported(cg, s->tok, "return");
+		cg_return(cg, s);
 		break;
 	}
 }

@@ -265,11 +265,16 @@ void cg_str(struct cg *cg, const struct expr *e)
 	case E_CALL:
 		cg_call(cg, e);
 		break;
+	case E_PRINT:
+		if (e->print_to_string) {
+			cg_sprint(cg, e);
+			break;
+		}
+		cg_print(cg, e);
+		cg_str_literal(cg, e->tok, "", 0);
+		break;
 	default:
-		if (e->kind == E_PRINT)
-			cg_print(cg, e);
-		else
-			cg_unsupported(cg, e->tok, "this string expression");
+		cg_unsupported(cg, e->tok, "this string expression");
 		cg_str_literal(cg, e->tok, "", 0);
 		break;
 	}

@@ -36,7 +36,7 @@ static bool scalar_place(struct cg *cg, const struct expr *e,
 
 	p->type = e->var->type;
 	if (l) {
-		p->reg = p->type == TYPE_STRING ? CG_SCRATCH : BPF_REG_10;
+		p->reg = l->reg;
 		p->off = l->off;
 		return true;
 	}

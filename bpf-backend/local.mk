@@ -11,6 +11,8 @@ bpf_backend_libbpfgen_a_SOURCES = \
 	bpf-backend/codegen.c bpf-backend/codegen.h \
 	bpf-backend/codegen_int.h \
 	bpf-backend/codegen_call.c bpf-backend/codegen_expr.c \
+	bpf-backend/codegen_func.c bpf-backend/codegen_try.c \
+	bpf-backend/codegen_sprintf.c bpf-backend/codegen_strfn.c \
 	bpf-backend/codegen_meta.c bpf-backend/codegen_object.c \
 	bpf-backend/codegen_points.c \
 	bpf-backend/codegen_rt.c bpf-backend/codegen_stmt.c \

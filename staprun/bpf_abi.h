@@ -62,7 +62,10 @@ enum sonde_ctl_slot {
 	SONDE_CTL_ERRORS = 2,	/* soft errors raised (atomic add by BPF)  */
 	SONDE_CTL_SKIPPED = 3,	/* skipped probe hits (atomic add)         */
 	SONDE_CTL_DROPS = 4,	/* output records lost: reserve failed     */
-	SONDE_CTL_NSLOTS = 8	/* minimum max_entries; 5..7 reserved      */
+	SONDE_CTL_GTOD = 5,	/* CLOCK_REALTIME - CLOCK_MONOTONIC in ns at
+				   start: gettimeofday_ns() is
+				   bpf_ktime_get_ns() plus this           */
+	SONDE_CTL_NSLOTS = 8	/* minimum max_entries; 6..7 reserved      */
 };
 
 /*

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef HAVE_CONFIG_H
@@ -137,6 +138,18 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Wall-clock time minus the monotonic clock bpf_ktime_get_ns() reads,
+ * in ns, for gettimeofday_*() in probes */
+static uint64_t gtod_offset(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return (uint64_t)(rt.tv_sec - mono.tv_sec) * 1000000000u +
+	       (uint64_t)(rt.tv_nsec - mono.tv_nsec);
+}
+
 /* Everything up to a running session; on failure the caller cleans up */
 static int start(struct session *s)
 {
@@ -154,6 +167,8 @@ static int start(struct session *s)
 		err = ctl_set(s, SONDE_CTL_TARGET,
 			      s->child.pid ? (uint64_t)s->child.pid
 					   : (uint64_t)o->target);
+	if (!err)
+		err = ctl_set(s, SONDE_CTL_GTOD, gtod_offset());
 	if (!err)
 		err = transport_open(s);
 	if (!err)

@@ -38,7 +38,24 @@ static const char builtins_text[] =
 	"function gid:long () %{ /* bpf builtin */ %}\n"
 	"function cpu:long () %{ /* bpf builtin */ %}\n"
 	"function execname:string () %{ /* bpf builtin */ %}\n"
-	"function pp:string () %{ /* bpf builtin */ %}\n";
+	"function pp:string () %{ /* bpf builtin */ %}\n"
+	"function strlen:long (s:string) %{ /* bpf builtin */ %}\n"
+	"function substr:string (str:string, start:long, length:long) %{ /* bpf builtin */ %}\n"
+	"function stringat:long (str:string, pos:long) %{ /* bpf builtin */ %}\n"
+	"function isdigit:long (str:string) %{ /* bpf builtin */ %}\n"
+	"function strtol:long (str:string, base:long) %{ /* bpf builtin */ %}\n"
+	"function isinstr:long (s1:string, s2:string) %{ /* bpf builtin */ %}\n"
+	"function strpos:long (s1:string, s2:string) %{ /* bpf builtin */ %}\n"
+	"function gettimeofday_ns:long () %{ /* bpf builtin */ %}\n"
+	"function gettimeofday_us:long () %{ /* bpf builtin */ %}\n"
+	"function gettimeofday_ms:long () %{ /* bpf builtin */ %}\n"
+	"function gettimeofday_s:long () %{ /* bpf builtin */ %}\n"
+	"function local_clock_ns:long () %{ /* bpf builtin */ %}\n"
+	"function local_clock_us:long () %{ /* bpf builtin */ %}\n"
+	"function local_clock_ms:long () %{ /* bpf builtin */ %}\n"
+	"function local_clock_s:long () %{ /* bpf builtin */ %}\n"
+	"function ktime_get_ns:long () %{ /* bpf builtin */ %}\n"
+	"function jiffies:long () %{ /* bpf builtin */ %}\n";
 
 int bpf_declare_builtins(struct program *prog, struct diags *d)
 {

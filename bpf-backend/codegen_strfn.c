@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * codegen_strfn.c - the string and time builtins (tapsets.md 3.8, 3.9):
+ * strlen, substr, stringat, isdigit, strtol, isinstr, strpos,
+ * gettimeofday_s/ms/us/ns,
+ * local_clock_s/ms/us/ns, ktime_get_ns, jiffies.
+ *
+ * Strings are copied into scratch temporaries with
+ * bpf_probe_read_kernel_str, which also measures them; byte loops run
+ * over a temporary, whose slack the verifier can see.  The clocks:
+ * bpf_ktime_get_ns() is CLOCK_MONOTONIC, which stands for local_clock()
+ * and ktime_get_ns(); the wall clock adds the offset staprun stores in
+ * sonde_ctl[GTOD] at start (bpf_abi.h), as stapbpf adds one it computes.
+ */
+#include <string.h>
+
+#include "bpf-backend/codegen_int.h"
+#include "staprun/bpf_abi.h"
+
+/* Copy the string at r3 to scratch buf; r0 = its length */
+static void copy_measure(struct cg *cg, int buf)
+{
+	struct emitter *em = &cg->em;
+
+	emit_mov_reg(em, BPF_REG_1, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, buf);
+	emit_mov_imm(em, BPF_REG_2, (int32_t)cg->lim.maxstringlen);
+	emit_call_helper(em, BPF_FUNC_probe_read_kernel_str);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_0, 1);
+	/* an error (negative) reads as the empty string */
+	emit_alu_imm(em, BPF_AND, BPF_REG_0, 0xffff);
+	{
+		int ok = label_new(em);
+
+		emit_jcond_imm(em, BPF_JLT, BPF_REG_0,
+			       (int32_t)cg->lim.maxstringlen, ok);
+		emit_mov_imm(em, BPF_REG_0, 0);
+		emit_store_imm(em, BPF_B, CG_SCRATCH, buf, 0);
+		label_bind(em, ok);
+	}
+}
+
+void cg_strlen(struct cg *cg)
+{
+	int smark = cg_scratch_mark(cg);
+	int buf = cg_scratch_alloc(cg, NULL, cg->slot);
+
+	emit_mov_reg(&cg->em, BPF_REG_3, BPF_REG_1);
+	copy_measure(cg, buf);
+	cg_scratch_release(cg, smark);
+}
+
+/* Evaluate the arguments into stack slots: strings as pointers */
+static void args_to_slots(struct cg *cg, const struct expr *e, int *slots)
+{
+	struct emitter *em = &cg->em;
+	int i;
+
+	for (i = 0; i < e->args.n; i++) {
+		slots[i] = emit_stack_alloc(em, 8);
+		if (((const struct expr *)e->args.v[i])->type == TYPE_STRING)
+			cg_str(cg, e->args.v[i]);
+		else
+			cg_long(cg, e->args.v[i]);
+		emit_store(em, BPF_DW, BPF_REG_10, slots[i], BPF_REG_0);
+	}
+}
+
+/* substr(str, start, length): bytes [start, start+length), clipped;
+ * "" when start is outside the string or length is not positive */
+static void call_substr(struct cg *cg, const struct expr *e, const int *a)
+{
+	struct emitter *em = &cg->em;
+	int res = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int smark = cg_scratch_mark(cg);
+	int tmp = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int empty = label_new(em), done = label_new(em), clamped = label_new(em);
+	int max = (int)cg->lim.maxstringlen;
+
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res, 0);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[0]);
+	copy_measure(cg, tmp);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a[1]);
+	emit_jcond_imm(em, BPF_JSLT, BPF_REG_1, 0, empty);
+	emit_jcond_reg(em, BPF_JSGE, BPF_REG_1, BPF_REG_0, empty);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, a[2]);
+	emit_jcond_imm(em, BPF_JSLE, BPF_REG_2, 0, empty);
+	/* room for length bytes and the NUL, at most MAXSTRINGLEN */
+	emit_jcond_imm(em, BPF_JSLT, BPF_REG_2, max, clamped);
+	emit_mov_imm(em, BPF_REG_2, max - 1);
+	label_bind(em, clamped);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, 1);
+	emit_mov_reg(em, BPF_REG_3, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_3, tmp);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_1);
+	emit_mov_reg(em, BPF_REG_1, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, res);
+	emit_call_helper(em, BPF_FUNC_probe_read_kernel_str);
+	label_bind(em, empty);
+	label_bind(em, done);
+	cg_scratch_release(cg, smark);
+	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
+}
+
+/* stringat(str, pos): the byte at pos; outside the string an error,
+ * worded as upstream string.stp words it (the spec says "Invalid string
+ * index") */
+static void call_stringat(struct cg *cg, const struct expr *e, const int *a)
+{
+	struct emitter *em = &cg->em;
+	int smark = cg_scratch_mark(cg);
+	int tmp = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int bad = label_new(em), ok = label_new(em);
+
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[0]);
+	copy_measure(cg, tmp);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a[1]);
+	emit_jcond_imm(em, BPF_JSLT, BPF_REG_1, 0, bad);
+	emit_jcond_reg(em, BPF_JSLT, BPF_REG_1, BPF_REG_0, ok);
+	label_bind(em, bad);
+	rt_raise(cg, "Position out of bounds", e->tok);
+	label_bind(em, ok);
+	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, tmp);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, BPF_REG_1);
+	emit_load(em, BPF_B, BPF_REG_0, BPF_REG_2, 0);
+	cg_scratch_release(cg, smark);
+}
+
+/*
+ * r0 = the value of the digit in r1 (any base up to 36), or 99, without
+ * a branch (the loop over the digits has one, its end):
+ *	d = c - '0';  a = (c | 0x20) - 'a'
+ *	r0 = d < 10 ? d : a < 26 ? a + 10 : 99
+ * with each "x < n" a logical shift of x - n.  Clobbers r2, r3.
+ */
+static void digit_value(struct cg *cg)
+{
+	struct emitter *em = &cg->em;
+
+	/* r2 = a + 10 if a < 26, else 99 */
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_imm(em, BPF_OR, BPF_REG_2, 0x20);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_2, 'a');
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_2);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_3, 26);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_3, 63);	/* 1: a letter */
+	emit_alu_imm(em, BPF_SUB, BPF_REG_2, 89);	/* a + 10 - 99 */
+	emit_alu_reg(em, BPF_MUL, BPF_REG_2, BPF_REG_3);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, 99);
+	/* r0 = d if d < 10, else r2 */
+	emit_mov_reg(em, BPF_REG_0, BPF_REG_1);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_0, '0');
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_0);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_3, 10);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_3, 63);	/* 1: a digit */
+	emit_alu_reg(em, BPF_SUB, BPF_REG_0, BPF_REG_2);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_0, BPF_REG_3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_0, BPF_REG_2);
+}
+
+/*
+ * strtol(str, base): the kernel's simple_strtol: an optional '-', base 0
+ * picks 16 for "0x" followed by a hex digit, 8 for a leading 0, else 10;
+ * base 16 skips a "0x"; digits run until one is not below the base;
+ * overflow wraps.  No whitespace is skipped.  At most 66 digits are read
+ * (64 binary digits and a prefix): the verifier walks every iteration.
+ */
+static void call_strtol(struct cg *cg, const struct expr *e, const int *a)
+{
+	struct emitter *em = &cg->em;
+	int smark = cg_scratch_mark(cg);
+	int tmp = cg_scratch_alloc(cg, e->tok, cg->slot + 8);
+	int mark = emit_stack_mark(em);
+	int neg = emit_stack_alloc(em, 8), acc = emit_stack_alloc(em, 8);
+	int pos = emit_stack_alloc(em, 8), base = emit_stack_alloc(em, 8);
+	int nominus = label_new(em), radix_done = label_new(em);
+	int hex = label_new(em), loop = label_new(em);
+	int end = label_new(em), b16 = label_new(em);
+
+	emit_store_imm(em, BPF_DW, CG_SCRATCH, tmp + cg->slot, 0);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[0]);
+	copy_measure(cg, tmp);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, neg, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, acc, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, pos, 0);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a[1]);
+	emit_store(em, BPF_DW, BPF_REG_10, base, BPF_REG_1);
+	emit_load(em, BPF_B, BPF_REG_1, CG_SCRATCH, tmp);
+	emit_jcond_imm(em, BPF_JNE, BPF_REG_1, '-', nominus);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, neg, 1);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, pos, 1);
+	label_bind(em, nominus);
+	/* r4 = &tmp[pos], pos in {0, 1}; r1, r2 = its first two bytes */
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, pos);
+	emit_alu_imm(em, BPF_AND, BPF_REG_4, 1);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_4, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_4, tmp);
+	emit_load(em, BPF_B, BPF_REG_1, BPF_REG_4, 0);
+	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_4, 1);
+	emit_alu_imm(em, BPF_OR, BPF_REG_2, 0x20);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, base);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_3, 16, b16);
+	emit_jcond_imm(em, BPF_JNE, BPF_REG_3, 0, radix_done);
+	/* base 0 */
+	emit_store_imm(em, BPF_DW, BPF_REG_10, base, 10);
+	emit_jcond_imm(em, BPF_JNE, BPF_REG_1, '0', radix_done);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, base, 8);
+	emit_jcond_imm(em, BPF_JNE, BPF_REG_2, 'x', radix_done);
+	emit_load(em, BPF_B, BPF_REG_1, BPF_REG_4, 2);
+	digit_value(cg);
+	emit_jcond_imm(em, BPF_JGT, BPF_REG_0, 15, radix_done);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, base, 16);
+	emit_jump(em, hex);
+	label_bind(em, b16);
+	emit_jcond_imm(em, BPF_JNE, BPF_REG_1, '0', radix_done);
+	emit_jcond_imm(em, BPF_JNE, BPF_REG_2, 'x', radix_done);
+	label_bind(em, hex);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, pos);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 2);
+	emit_store(em, BPF_DW, BPF_REG_10, pos, BPF_REG_1);
+	label_bind(em, radix_done);
+	/* the digits; the NUL ends the loop at the latest */
+	label_bind(em, loop);
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, pos);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_4, 66 + 3, end);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_4, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_4, tmp);
+	emit_load(em, BPF_B, BPF_REG_1, BPF_REG_4, 0);
+	digit_value(cg);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, base);
+	emit_jcond_reg(em, BPF_JGE, BPF_REG_0, BPF_REG_3, end);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, acc);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_0);
+	emit_store(em, BPF_DW, BPF_REG_10, acc, BPF_REG_1);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, pos);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, pos, BPF_REG_1);
+	emit_jump(em, loop);
+	label_bind(em, end);
+	emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, acc);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, neg);
+	{
+		int pos_done = label_new(em);
+
+		emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, pos_done);
+		emit_insn(em, INSN_NEG64(BPF_REG_0));
+		label_bind(em, pos_done);
+	}
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+}
+
+/* r0 = monotonic ns / div, plus the wall-clock offset if gtod */
+static void clock_value(struct cg *cg, bool gtod, int32_t div)
+{
+	struct emitter *em = &cg->em;
+	int mark = emit_stack_mark(em), t = emit_stack_alloc(em, 8);
+	int none;
+
+	emit_call_helper(em, BPF_FUNC_ktime_get_ns);
+	if (gtod) {
+		none = label_new(em);
+		emit_store(em, BPF_DW, BPF_REG_10, t, BPF_REG_0);
+		rt_ctl_ptr(cg, SONDE_CTL_GTOD, none);
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, 0);
+		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, t);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_0, BPF_REG_1);
+		label_bind(em, none);
+	}
+	if (div > 1)
+		emit_alu_imm(em, BPF_DIV, BPF_REG_0, div);
+	emit_stack_release(em, mark);
+}
+
+/*
+ * isinstr(s1, s2) and strpos(s1, s2): a shift-and (bitap) search, whose
+ * loops have no branch on the data, so the verifier walks each once:
+ * mask[c] has bit j set when s2[j] == c; over s1, state = (state << 1
+ * | 1) & mask[c], and bit len2-1 of state marks a match ending there.
+ * A 64-bit state bounds s2 to 64 bytes; a longer one is a run-time
+ * error, never a wrong answer.  r0 = 1/0, or the first index / -1.
+ */
+static void search(struct cg *cg, const struct expr *e, const int *a, bool pos)
+{
+	struct emitter *em = &cg->em;
+	int smark = cg_scratch_mark(cg);
+	int t1 = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int t2 = cg_scratch_alloc(cg, e->tok, cg->slot + 64);
+	int mask = cg_scratch_alloc(cg, e->tok, 256 * 8);
+	int mark = emit_stack_mark(em);
+	int len1 = emit_stack_alloc(em, 8), len2 = emit_stack_alloc(em, 8);
+	int i = emit_stack_alloc(em, 8), st = emit_stack_alloc(em, 8);
+	int res = emit_stack_alloc(em, 8);
+	int ok = label_new(em), build = label_new(em), scan = label_new(em);
+	int scanned = label_new(em), built = label_new(em), done = label_new(em);
+	int k;
+
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[0]);
+	copy_measure(cg, t1);
+	emit_store(em, BPF_DW, BPF_REG_10, len1, BPF_REG_0);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[1]);
+	copy_measure(cg, t2);
+	emit_store(em, BPF_DW, BPF_REG_10, len2, BPF_REG_0);
+	/* an empty s2 is found at 0 */
+	emit_mov_imm(em, BPF_REG_1, pos ? 0 : 1);
+	emit_store(em, BPF_DW, BPF_REG_10, res, BPF_REG_1);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, done);
+	emit_jcond_imm(em, BPF_JLE, BPF_REG_0, 64, ok);
+	rt_raise(cg, "a search string over 64 bytes is not supported by "
+		 "the bpf runtime", e->tok);
+	label_bind(em, ok);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, res, pos ? -1 : 0);
+	for (k = 0; k < 256; k++)
+		emit_store_imm(em, BPF_DW, CG_SCRATCH, mask + 8 * k, 0);
+	/* mask[s2[j]] |= (j < len2) << j, for j < 64 */
+	emit_store_imm(em, BPF_DW, BPF_REG_10, i, 0);
+	label_bind(em, build);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, 64, built);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, t2);
+	emit_alu_imm(em, BPF_LSH, BPF_REG_2, 3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, len2);
+	emit_mov_reg(em, BPF_REG_4, BPF_REG_1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_4, BPF_REG_3);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_4, 63);
+	emit_alu_reg(em, BPF_LSH, BPF_REG_4, BPF_REG_1);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_2, mask);
+	emit_alu_reg(em, BPF_OR, BPF_REG_3, BPF_REG_4);
+	emit_store(em, BPF_DW, BPF_REG_2, mask, BPF_REG_3);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, i, BPF_REG_1);
+	emit_jump(em, build);
+	label_bind(em, built);
+	/* the scan over s1 */
+	emit_store_imm(em, BPF_DW, BPF_REG_10, i, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, st, 0);
+	label_bind(em, scan);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, (int32_t)cg->lim.maxstringlen - 1,
+		       scanned);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, t1);
+	emit_alu_imm(em, BPF_LSH, BPF_REG_2, 3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_2, mask);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, st);
+	emit_alu_imm(em, BPF_LSH, BPF_REG_3, 1);
+	emit_alu_imm(em, BPF_OR, BPF_REG_3, 1);
+	emit_alu_reg(em, BPF_AND, BPF_REG_3, BPF_REG_2);
+	/* nothing matches at or past the end of s1: state *= i < len1 */
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, len1);
+	emit_mov_reg(em, BPF_REG_5, BPF_REG_1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_5, BPF_REG_4);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_5, 63);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_3, BPF_REG_5);
+	emit_store(em, BPF_DW, BPF_REG_10, st, BPF_REG_3);
+	/* r3 = a match ends at i */
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, len2);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_4, 1);
+	emit_alu_reg(em, BPF_RSH, BPF_REG_3, BPF_REG_4);
+	emit_alu_imm(em, BPF_AND, BPF_REG_3, 1);
+	emit_load(em, BPF_DW, BPF_REG_5, BPF_REG_10, res);
+	if (pos) {
+		/* the first: res += take * (i - len2 + 1 - res), take when
+		 * res is still -1 */
+		emit_mov_reg(em, BPF_REG_2, BPF_REG_5);
+		emit_alu_imm(em, BPF_RSH, BPF_REG_2, 63);
+		emit_alu_reg(em, BPF_AND, BPF_REG_3, BPF_REG_2);
+		emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_4);
+		emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_5);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_5, BPF_REG_1);
+	} else {
+		emit_alu_reg(em, BPF_OR, BPF_REG_5, BPF_REG_3);
+	}
+	emit_store(em, BPF_DW, BPF_REG_10, res, BPF_REG_5);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, i, BPF_REG_1);
+	emit_jump(em, scan);
+	label_bind(em, scanned);
+	label_bind(em, done);
+	emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, res);
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+}
+
+static void call_isinstr(struct cg *cg, const struct expr *e, const int *a)
+{
+	search(cg, e, a, false);
+}
+
+static void call_strpos(struct cg *cg, const struct expr *e, const int *a)
+{
+	search(cg, e, a, true);
+}
+
+struct strfn {
+	const char *name;
+	int nargs;
+	void (*gen)(struct cg *cg, const struct expr *e, const int *slots);
+};
+
+static void call_strlen(struct cg *cg, const struct expr *e, const int *a)
+{
+	(void)e;
+	emit_load(&cg->em, BPF_DW, BPF_REG_1, BPF_REG_10, a[0]);
+	cg_strlen(cg);
+}
+
+/* isdigit(str): the first byte is 0..9 */
+static void call_isdigit(struct cg *cg, const struct expr *e, const int *a)
+{
+	struct emitter *em = &cg->em;
+
+	(void)e;
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a[0]);
+	emit_load(em, BPF_B, BPF_REG_1, BPF_REG_1, 0);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_1, '0');
+	/* t = c - '0' in [-48, 207]: a digit when t - 10 < 0 but not t,
+	 * i.e. ((t - 10) >> 63) ^ (t >> 63), without a branch */
+	emit_mov_reg(em, BPF_REG_0, BPF_REG_1);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_0, 10);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_0, 63);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_1, 63);
+	emit_alu_reg(em, BPF_XOR, BPF_REG_0, BPF_REG_1);
+}
+
+static const struct strfn strfns[] = {
+	{ "strlen", 1, call_strlen },
+	{ "substr", 3, call_substr },
+	{ "stringat", 2, call_stringat },
+	{ "isdigit", 1, call_isdigit },
+	{ "strtol", 2, call_strtol },
+	{ "isinstr", 2, call_isinstr },
+	{ "strpos", 2, call_strpos },
+};
+
+/* The clocks: name, wall clock or not, divisor */
+static const struct { const char *name; bool gtod; int32_t div; } clocks[] = {
+	{ "gettimeofday_ns", true, 1 },
+	{ "gettimeofday_us", true, 1000 },
+	{ "gettimeofday_ms", true, 1000000 },
+	{ "gettimeofday_s", true, 1000000000 },
+	{ "local_clock_ns", false, 1 },
+	{ "local_clock_us", false, 1000 },
+	{ "local_clock_ms", false, 1000000 },
+	{ "local_clock_s", false, 1000000000 },
+	{ "ktime_get_ns", false, 1 },
+};
+
+bool cg_call_strfn(struct cg *cg, const struct expr *e)
+{
+	struct emitter *em = &cg->em;
+	int slots[4], mark;
+	size_t i;
+
+	for (i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++)
+		if (!strcmp(e->name, clocks[i].name) && !e->args.n) {
+			clock_value(cg, clocks[i].gtod, clocks[i].div);
+			return true;
+		}
+	if (!strcmp(e->name, "jiffies") && !e->args.n) {
+		emit_call_helper(em, BPF_FUNC_jiffies64);
+		return true;
+	}
+	for (i = 0; i < sizeof(strfns) / sizeof(strfns[0]); i++)
+		if (!strcmp(e->name, strfns[i].name) &&
+		    e->args.n == strfns[i].nargs)
+			break;
+	if (i == sizeof(strfns) / sizeof(strfns[0]))
+		return false;
+	mark = emit_stack_mark(em);
+	args_to_slots(cg, e, slots);
+	strfns[i].gen(cg, e, slots);
+	emit_stack_release(em, mark);
+	return true;
+}
