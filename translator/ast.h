@@ -294,6 +294,7 @@ struct vardecl {
 	bool read;                 /* some code reads it (autoprint.c) */
 	bool written;              /* some code assigns it (elaborate.c) */
 	bool listed;               /* in program->globals (elaborate.c) */
+	const struct token *first_use; /* globals: the first reference */
 	bool opt_read;             /* optimize.c: read somewhere, this round */
 	bool opt_written;          /* optimize.c: still assigned at the end */
 };

@@ -82,8 +82,9 @@ static struct vardecl *find_declared(struct scope *sc, const char *name,
 /* A global, recorded in the program's list at its first reference; a
  * tapset defining it is pulled in. */
 static struct vardecl *find_global(struct scope *sc, const char *name,
-				   const struct source *from)
+				   const struct token *ref)
 {
+	const struct source *from = ref ? ref->src : NULL;
 	struct vardecl *g = find_declared(sc, name, from);
 
 	if (!g && tapsets_require_global(sc->lib, name)) {
@@ -92,6 +93,7 @@ static struct vardecl *find_global(struct scope *sc, const char *name,
 	}
 	if (g && !g->listed) {
 		g->listed = true;
+		g->first_use = ref;
 		ptrvec_push(&sc->prog->arena, &sc->prog->globals, g);
 	}
 	return g;
@@ -110,7 +112,7 @@ static struct vardecl *find_var(struct scope *sc, const struct token *tok,
 				v = p->var;
 		}
 	if (!v)
-		v = find_global(sc, name, tok->src);
+		v = find_global(sc, name, tok);
 	if (!v) {
 		v = new_var(sc->prog, tok, name, VAR_LOCAL);
 		ptrvec_push(&sc->prog->arena, sc->locals, v);
@@ -122,7 +124,7 @@ static struct vardecl *find_var(struct scope *sc, const struct token *tok,
 static struct vardecl *find_array(struct scope *sc, const struct token *tok,
 				  const char *name, int arity)
 {
-	struct vardecl *g = find_global(sc, name, tok->src);
+	struct vardecl *g = find_global(sc, name, tok);
 
 	if (!g)
 		diag_semantic_error(sc->diags, tok,
@@ -470,7 +472,7 @@ static void resolve_stmt(struct scope *sc, struct stmt *s)
 	case S_DELETE:
 		/* "delete a" names a whole array: a global, not a new local */
 		if (s->expr->kind == E_SYMBOL && !find_in(sc->locals, s->expr->name))
-			s->expr->var = find_global(sc, s->expr->name, s->expr->tok->src);
+			s->expr->var = find_global(sc, s->expr->name, s->expr->tok);
 		if (!s->expr->var)
 			resolve_expr(sc, s->expr);
 		if (s->expr->kind != E_SYMBOL && s->expr->kind != E_INDEX &&
@@ -496,7 +498,7 @@ static void resolve_condition(struct scope *sc, struct expr *e)
 		return;
 	switch (e->kind) {
 	case E_SYMBOL:
-		e->var = find_global(sc, e->name, e->tok->src);
+		e->var = find_global(sc, e->name, e->tok);
 		if (!e->var)
 			diag_semantic_error(sc->diags, e->tok,
 				"probe condition must not reference undeclared global");
@@ -643,6 +645,27 @@ static int report_target_errors(struct program *prog, struct diags *d)
 	return d->errors > errors ? -1 : 0;
 }
 
+/* A global of the script that is read but never given a value. */
+static void warn_unassigned_globals(struct scope *sc)
+{
+	for (int i = 0; i < sc->prog->globals.n; i++) {
+		const struct vardecl *g = sc->prog->globals.v[i];
+		struct suggest s;
+
+		if (g->written || g->decl->init || g->tok->src->is_tapset)
+			continue;
+		/* upstream's candidates include the global itself */
+		suggest_init(&s, &sc->prog->arena, g->name, 5);
+		for (int j = 0; j < sc->declared.n; j++)
+			suggest_add(&s, ((const struct vardecl *)sc->declared.v[j])->name);
+		const char *similar = suggest_text(&s);
+
+		diag_warning(sc->diags, g->tok, "never-assigned global variable '%s'%s%s%s",
+			     g->name, *similar ? " (similar: " : "", similar,
+			     *similar ? ")" : "");
+	}
+}
+
 /* "__private_" + the file path with every other character made '_' +
  * "_" + name: private symbols of different files get different names in
  * the generated code (and in -p2, as upstream shows them). */
@@ -733,6 +756,7 @@ int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *pro
 	strset_release(&sc.declared_names);
 	if (d->errors > errors)
 		return -1;
+	warn_unassigned_globals(&sc);
 	mangle_private_names(prog);
 	if (!prog->unoptimized)
 		optimize(prog, d);

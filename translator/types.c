@@ -445,8 +445,10 @@ static void report_unresolved(struct infer *in, const struct ptrvec *vars)
 	for (int i = 0; i < vars->n; i++) {
 		struct vardecl *v = vars->v[i];
 
+		/* a global is reported where it is first used, like upstream */
 		if (v->type == TYPE_UNKNOWN)
-			diag_semantic_error(in->diags, v->tok, "unresolved type ");
+			diag_semantic_error(in->diags, v->first_use ? v->first_use : v->tok,
+					    "unresolved type ");
 	}
 }
 
