@@ -1,0 +1,63 @@
+# bench/lib.sh: helpers shared by the BPF benchmarks (sourced, not run).
+# Expects $here (bench/) and $stap; sets $tmp (removed at exit) and builds
+# the traced command and the libbpf references into it.
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# build_tools: the getppid() loop (frame pointers, for stack walks), the
+# reference loader and the reference BPF objects.  clang only here, at
+# bench time; Sonde itself never runs it.
+build_tools() {
+	cc -O2 -fno-omit-frame-pointer -Wall -o "$tmp/getppid-loop" "$here/getppid-loop.c"
+	cc -O2 -Wall -o "$tmp/run" "$here/ref/run.c" -lbpf
+	local f
+	for f in "$here"/ref/*.bpf.c; do
+		clang -O2 -g -target bpf -I/usr/include/"$(gcc -print-multiarch)" \
+			-c "$f" -o "$tmp/$(basename "$f" .c).o"
+	done
+}
+
+# sonde_refusal SCRIPT: empty if this stap translates SCRIPT for BPF (-p3),
+# else the first line of its error
+sonde_refusal() {
+	"$stap" --runtime=bpf -p3 -e "$1" > /dev/null 2> "$tmp/refusal" && return 0
+	grep -m1 -i 'error' "$tmp/refusal" || head -1 "$tmp/refusal"
+}
+
+# median / range of the numbers on stdin, one a line
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f..%.1f", lo, hi }'; }
+
+# BPF objects these benchmarks load, by name: the references', Sonde's and
+# bpftrace's programs and maps
+ours_prog='_getppid$|^sonde_|^sys_enter_getpp|^raw_syscalls_s|^sys_enter$'
+ours_map='^(counts|stacks|stack|printf|sonde_.*|AT_.*)$'
+
+# bpf_list KIND: "ID NAME" for each loaded program or map (KIND prog|map)
+bpf_list() {
+	bpftool "$1" show | awk -F'[: ]+' '/^[0-9]+:/ {
+		for (i = 2; i < NF; i++) if ($i == "name") { print $1, $(i + 1); next } }'
+}
+
+# bpf_mark: the highest program id and map id now (ids only grow)
+bpf_mark() {
+	echo "$(bpf_list prog | sort -n | tail -1 | cut -d' ' -f1)" \
+		"$(bpf_list map | sort -n | tail -1 | cut -d' ' -f1)"
+}
+
+# report_leftovers MARK: say whether any of our programs or maps loaded
+# since bpf_mark printed MARK is still loaded (a concurrent Sonde test run
+# by someone else could show here too); non-zero if so
+report_leftovers() {
+	local left
+	set -- $1
+	left=$({ bpf_list prog | awk -v id="${1:-0}" -v re="$ours_prog" '$1 > id && $2 ~ re { print "prog", $0 }'
+		 bpf_list map | awk -v id="${2:-0}" -v re="$ours_map" '$1 > id && $2 ~ re { print "map", $0 }'
+		} | tr '\n' ' ')
+	if [ -n "$left" ]; then
+		echo "BPF cleanup: STILL LOADED: $left"
+		return 1
+	fi
+	echo "BPF cleanup: no program or map loaded by this benchmark is left (bpftool)"
+}
