@@ -3,7 +3,9 @@
 # the traced command and the libbpf references into it.
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+keeper=
+# on any exit: stop the background loader events.sh may hold, remove $tmp
+trap '[ -z "$keeper" ] || { kill "$keeper"; wait "$keeper"; }; rm -rf "$tmp"' EXIT
 
 # build_tools: the getppid() loop (frame pointers, for stack walks), the
 # reference loader and the reference BPF objects.  clang only here, at
@@ -31,7 +33,7 @@ range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f..%.1
 
 # BPF objects these benchmarks load, by name: the references', Sonde's and
 # bpftrace's programs and maps
-ours_prog='_getppid$|^sonde_|^sys_enter_getpp|^raw_syscalls_s|^sys_enter$'
+ours_prog='_getppid$|^keep_syscall_tp$|^sonde_|^sys_enter_getpp|^raw_syscalls_s|^sys_enter$'
 ours_map='^(counts|stacks|stack|printf|sonde_.*|AT_.*)$'
 
 # bpf_list KIND: "ID NAME" for each loaded program or map (KIND prog|map)

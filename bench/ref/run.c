@@ -3,6 +3,7 @@
  * object with libbpf, loads it, attaches every program, runs CMD, then
  * prints on stderr how many events the map "counts" holds (summed over
  * keys and CPUs) and detaches everything.
+ * SIGTERM and SIGINT are passed on to CMD.
  * Usage: run OBJ.bpf.o CMD [ARG...]
  */
 #include <bpf/bpf.h>
@@ -10,10 +11,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_LINKS 8
+
+static pid_t child;
+
+static void pass_on(int sig)
+{
+	if (child > 0)
+		kill(child, sig);
+}
 
 /* Sum of every u64 value of the map, over all keys and CPUs */
 static unsigned long long map_total(struct bpf_map *map)
@@ -47,7 +57,6 @@ int main(int argc, char **argv)
 	struct bpf_program *prog;
 	struct bpf_map *counts;
 	int nlinks = 0, status = 1, err;
-	pid_t pid;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s OBJ.bpf.o CMD [ARG...]\n", argv[0]);
@@ -73,13 +82,15 @@ int main(int argc, char **argv)
 		}
 		nlinks++;
 	}
-	pid = fork();
-	if (pid == 0) {
+	signal(SIGTERM, pass_on);
+	signal(SIGINT, pass_on);
+	child = fork();
+	if (child == 0) {
 		execvp(argv[2], argv + 2);
 		perror(argv[2]);
 		_exit(127);
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+	if (child < 0 || waitpid(child, &status, 0) < 0) {	/* SA_RESTART */
 		perror("run");
 		status = 1;
 		goto detach;
@@ -87,7 +98,7 @@ int main(int argc, char **argv)
 	counts = bpf_object__find_map_by_name(obj, "counts");
 	if (counts)
 		fprintf(stderr, "events %llu\n", map_total(counts));
-	status = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 detach:
 	while (nlinks > 0)
 		bpf_link__destroy(links[--nlinks]);
