@@ -67,9 +67,11 @@ why_not() {
 	fi
 }
 
-# run_once CASE TOOL: the traced command's CPU ns per call (none: untraced)
+# run_once CASE TOOL CALLS [FIRST_ID]: the traced command's CPU ns per
+# call (TOOL none: untraced), or with FIRST_ID the BPF programs' ns per
+# call (the tool's programs: those loaded after FIRST_ID - 1)
 run_once() {
-	local log=$tmp/$1-$2.log loop="$tmp/getppid-loop $n" ok=0
+	local log=$tmp/$1-$2.log loop="$tmp/getppid-loop $3 ${4:-}" ok=0
 	if [ -n "${stp[$1,$2]:-}" ]; then
 		"$stap" --runtime=bpf -c "$loop" -e "${stp[$1,$2]}" > "$log" 2>&1 || ok=$?
 	elif [ -n "${bt[$1,$2]:-}" ]; then
@@ -77,7 +79,7 @@ run_once() {
 	elif [ -n "${obj[$1,$2]:-}" ]; then
 		"$tmp/run" "$tmp/${obj[$1,$2]}.bpf.o" $loop > "$log" 2>&1 || ok=$?
 		# the reference must have seen every call
-		awk -v n="$n" '/^events/ && $2 < n { exit 1 }' "$log" || ok=1
+		awk -v n="$3" '/^events/ && $2 < n { exit 1 }' "$log" || ok=1
 	else
 		$loop > "$log" 2>&1 || ok=$?
 	fi
@@ -86,7 +88,7 @@ run_once() {
 		tail -5 "$log" >&2
 		return 1
 	fi
-	awk '/^ns\/call/ { print $3 }' "$log"
+	awk -v f="${4:-}" '/^ns\/call/ { print f ? $7 : $3 }' "$log"
 }
 
 build_tools
@@ -112,15 +114,15 @@ keeper_off() {
 echo "per-event cost on syscalls:sys_enter_getppid: $rounds rounds of" \
 	"$n getppid() calls, thread CPU time, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 for ((r = 0; r < rounds; r++)); do
-	cold=$(run_once none none)
+	cold=$(run_once none none "$n")
 	keeper_on
 	for c in $cases; do
 		eval "tools=(\$tools_$c)"
-		base=$(run_once none none)
+		base=$(run_once none none "$n")
 		for ((i = 0; i < ${#tools[@]}; i++)); do
 			t=${tools[(i + r) % ${#tools[@]}]}
 			[ -z "${skip[$c,$t]}" ] || continue
-			v=$(run_once "$c" "$t")
+			v=$(run_once "$c" "$t" "$n")
 			echo "$v" >> "$tmp/$c-$t.percall"
 			awk -v v="$v" -v b="$base" 'BEGIN { print v - b }' >> "$tmp/$c-$t.cost"
 		done
@@ -131,37 +133,74 @@ for ((r = 0; r < rounds; r++)); do
 	echo "$cold" >> "$tmp/cold.percall"
 done
 
-# ns/event: a tool's own cost, the median over rounds of (traced -
-# untraced) ns per call; ratio: to the case's first tool that ran (the
-# reference, or the raw tracepoint), the figure the targets are about;
-# with shared: the same ratio once the shared slow-path cost is added
-shared=$(median < "$tmp/shared.cost")
-printf '%-8s %-15s %9s %28s %s\n' case tool ns/call "ns/event (range over rounds)" "ratio to first, with shared"
-printf '%-8s %-15s %9.1f\n' - "untraced" "$(median < "$tmp/cold.percall")"
-printf '%-8s %-15s %9.1f %9.1f (%17s)  shared by all tools\n' - "syscall tp path" \
-	"$(median < "$tmp/warm.percall")" "$shared" "$(range < "$tmp/shared.cost")"
-awk -v s="$shared" 'BEGIN { if (s < 5) print "  (near 0: another tracer held the syscall tracepoint path during these runs)" }'
-for c in $cases; do
-	eval "tools=(\$tools_$c)"
-	first=0
-	for t in "${tools[@]}"; do
-		[ -z "${skip[$c,$t]}" ] || continue
-		first=$(median < "$tmp/$c-$t.cost") fn=$t
-		break
+# The programs' own run time per event, from the kernel's BPF statistics.
+# Those cost tens of ns per run themselves, so they stay off in the rounds
+# above; their figures hardly move, so fewer calls do.  The floor is an
+# empty program on the same tracepoint.
+obj[floor,empty]=empty
+prounds=3 pn=$((n / 3))
+for ((r = 0; r < prounds; r++)); do
+	for c in floor $cases; do
+		tools=(empty)
+		[ "$c" = floor ] || eval "tools=(\$tools_$c)"
+		for t in "${tools[@]}"; do
+			[ -z "${skip[$c,$t]:-}" ] || continue
+			run_once "$c" "$t" "$pn" "$(($(bpf_mark | cut -d' ' -f1) + 1))" >> "$tmp/$c-$t.prog"
+		done
 	done
-	for t in "${tools[@]}"; do
+done
+
+# first_tool CASE: the case's first tool that ran (the reference, or the
+# raw tracepoint): the one the targets compare with
+first_tool() {
+	local c=$1 t
+	eval "set -- \$tools_$c"
+	for t; do
+		[ -n "${skip[$c,$t]}" ] || { echo "$t"; return; }
+	done
+}
+
+# report KIND CASE: one line per tool of the case from $tmp/CASE-TOOL.KIND
+# (median and range over rounds, less $less): for KIND cost its ratio to
+# the first tool's, also with $plus added to both; for KIND prog the
+# difference in ns
+report() {
+	local kind=$1 c=$2 t f fm
+	f=$(first_tool "$c")
+	fm=$([ -z "$f" ] || median < "$tmp/$c-$f.$kind")
+	eval "set -- \$tools_$c"
+	for t; do
 		if [ -n "${skip[$c,$t]}" ]; then
 			printf '%-8s %-15s %s\n' "$c" "$t" "${skip[$c,$t]}"
 			continue
 		fi
-		awk -v c="$c" -v t="$t" -v p="$(median < "$tmp/$c-$t.percall")" \
-			-v m="$(median < "$tmp/$c-$t.cost")" -v rg="$(range < "$tmp/$c-$t.cost")" \
-			-v f="$first" -v fn="$fn" -v sc="$shared" 'BEGIN {
-			if (sc < 0) sc = 0
-			printf "%-8s %-15s %9.1f %9.1f (%17s)", c, t, p, m, rg
-			if (f > 0)
-				printf "  %.2f (%+.0f%% vs %s), %.2f", m / f, (m / f - 1) * 100, fn, (m + sc) / (f + sc)
+		awk -v c="$c" -v t="$t" -v m="$(median < "$tmp/$c-$t.$kind")" \
+			-v rg="$(awk -v l="$less" '{ print $1 - l }' "$tmp/$c-$t.$kind" | range)" \
+			-v f="$fm" -v fn="$f" -v kind="$kind" -v less="$less" -v plus="$plus" 'BEGIN {
+			m -= less; f -= less
+			if (plus < 0) plus = 0
+			printf "%-8s %-15s %7.1f (%13s)", c, t, m, rg
+			if (kind == "prog")
+				printf "  %+6.1f ns vs %s", m - f, fn
+			else if (f > 0)
+				printf "  %5.2f = %+4.0f%% vs %-10s %5.2f", m / f, (m / f - 1) * 100, fn, (m + plus) / (f + plus)
 			printf "\n" }'
 	done
-done
+}
+
+# CPU time: a tool's cost is the median over rounds of (traced - untraced)
+# ns per call, the ratio is to the case's first tool; "with shared" adds
+# the shared slow-path cost to both
+shared=$(median < "$tmp/shared.cost")
+awk -v u="$(median < "$tmp/cold.percall")" -v s="$shared" -v rg="$(range < "$tmp/shared.cost")" 'BEGIN {
+	printf "untraced getppid(): %.1f ns; the syscall tracepoint path on adds %+.1f ns (%s),\n", u, s, rg
+	printf "shared by all tools%s\n", s < 5 ? " (near 0: another tracer held that path on during these runs)" : "" }'
+printf '%-8s %-15s %-24s %-26s %s\n' case tool "ns/event (range)" "ratio to first" "with shared"
+for c in $cases; do less=0 plus=$shared report cost "$c"; done
+floor=$(median < "$tmp/floor-empty.prog")
+echo
+echo "BPF programs' own run time per event (kernel statistics, $prounds rounds of $pn calls)," \
+	"over an empty program's $floor ns"
+printf '%-8s %-15s %-24s %s\n' case tool "ns/event (range)" "difference"
+for c in $cases; do less=$floor plus=0 report prog "$c"; done
 report_leftovers "$mark"

@@ -11,7 +11,7 @@ trap '[ -z "$keeper" ] || { kill "$keeper"; wait "$keeper"; }; rm -rf "$tmp"' EX
 # reference loader and the reference BPF objects.  clang only here, at
 # bench time; Sonde itself never runs it.
 build_tools() {
-	cc -O2 -fno-omit-frame-pointer -Wall -o "$tmp/getppid-loop" "$here/getppid-loop.c"
+	cc -O2 -fno-omit-frame-pointer -Wall -o "$tmp/getppid-loop" "$here/getppid-loop.c" -lbpf
 	cc -O2 -Wall -o "$tmp/run" "$here/ref/run.c" -lbpf
 	local f
 	for f in "$here"/ref/*.bpf.c; do

@@ -4,7 +4,8 @@
 # time into a temporary directory.
 EXTRA_DIST += bench/README.md bench/lib.sh bench/parse.sh bench/pass2.sh \
 	bench/startup.sh bench/events.sh bench/getppid-loop.c bench/ref/run.c \
-	bench/ref/count.bpf.c bench/ref/hist.bpf.c bench/ref/ustack.bpf.c
+	bench/ref/count.bpf.c bench/ref/hist.bpf.c bench/ref/ustack.bpf.c \
+	bench/ref/empty.bpf.c bench/ref/keep.bpf.c
 
 bench: all
 	STAP=$(abs_top_builddir)/translator/stap $(top_srcdir)/bench/parse.sh

@@ -41,7 +41,7 @@ for ((r = 0; r < runs; r++)); do
 	for t in $tools; do once "$t"; done
 done
 
-echo "start-up of a one-tracepoint script: $runs runs each, interleaved; median (range) in ms"
+echo "start-up of a one-tracepoint script: $runs runs each, interleaved, load $(cut -d" " -f1 /proc/loadavg); median (range) in ms"
 printf '%-20s %22s %22s %10s\n' tool attach teardown total
 for t in $tools; do
 	printf '%-20s %9.1f (%10s) %9.1f (%10s) %10.1f\n' "$t" \
