@@ -18,7 +18,7 @@ runs=${2:-10}
 declare -A cmd
 tools="reference sonde"
 cmd[reference]='"$tmp/run" "$tmp/count.bpf.o" $loop'
-cmd[sonde]='"$stap" --runtime=bpf -c "$loop" -e "probe kernel.trace(\"syscalls:sys_enter_getppid\") { if (pid() == target()) exit() }"'
+cmd[sonde]='"$stap" -v --runtime=bpf -c "$loop" -e "probe kernel.trace(\"syscalls:sys_enter_getppid\") { if (pid() == target()) exit() }"'
 if command -v bpftrace > /dev/null; then
 	tools+=" bpftrace"
 	cmd[bpftrace]='bpftrace -c "$loop" -e "tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { exit(); }"'
@@ -32,6 +32,8 @@ once() {
 	t2=$(date +%s%N)
 	t1=$(awk '/^start/ { print $2 }' "$log")
 	[ -n "$t1" ] || { echo "$1: the command did not run" >&2; return 1; }
+	# Sonde's -v pass timings: "Pass N: ... in Uusr/Ssys/Rreal ms."
+	sed -n 's|^Pass \([0-9]\):.* in [0-9]*usr/[0-9]*sys/\([0-9]*\)real ms\.$|\1 \2|p' "$log" >> "$tmp/$1.passes"
 	echo "$(((t1 - t0) / 1000)) $(((t2 - t1) / 1000))" | awk '{ print $1 / 1000, $2 / 1000 }' >> "$tmp/$1.ms"
 }
 
@@ -49,4 +51,11 @@ for t in $tools; do
 		"$(cut -d' ' -f2 "$tmp/$t.ms" | median)" "$(cut -d' ' -f2 "$tmp/$t.ms" | range)" \
 		"$(awk '{ print $1 + $2 }' "$tmp/$t.ms" | median)"
 done
+if [ -s "$tmp/sonde.passes" ]; then
+	printf 'of which sonde passes (stap -v, median real ms):'
+	for p in $(cut -d' ' -f1 "$tmp/sonde.passes" | sort -un); do
+		printf ' pass %s %s' "$p" "$(awk -v p="$p" '$1 == p { print $2 }' "$tmp/sonde.passes" | median)"
+	done
+	echo
+fi
 report_leftovers "$mark"
