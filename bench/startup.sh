@@ -4,8 +4,9 @@
 # precompiled reference object (the floor).  Each tool runs the traced
 # command (getppid-loop with N = 0) only once its probes are attached; the
 # command prints the instant it starts and calls getppid(), the probe
-# exits.  So:  attach   = launch of the tool -> command starts,
-#              teardown = command starts -> tool has exited.
+# says it fired (proof it was attached in time) and exits.  So
+#   attach   = launch of the tool -> command starts,
+#   teardown = command starts -> tool has exited.
 # Target (issue: BPF backend): <= 50 ms until attached; bpftrace 0.17
 # takes ~320 ms to run and exit a one-tracepoint script.
 # Usage: bench/startup.sh [STAP] [RUNS]   (needs root)
@@ -18,10 +19,10 @@ runs=${2:-10}
 declare -A cmd
 tools="reference sonde"
 cmd[reference]='"$tmp/run" "$tmp/count.bpf.o" $loop'
-cmd[sonde]='"$stap" -v --runtime=bpf -c "$loop" -e "probe kernel.trace(\"syscalls:sys_enter_getppid\") { if (pid() == target()) exit() }"'
+cmd[sonde]='"$stap" -v --runtime=bpf -c "$loop" -e "probe kernel.trace(\"syscalls:sys_enter_getppid\") { if (pid() == target()) { println(\"fired\"); exit() } }"'
 if command -v bpftrace > /dev/null; then
 	tools+=" bpftrace"
-	cmd[bpftrace]='bpftrace -c "$loop" -e "tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { exit(); }"'
+	cmd[bpftrace]='bpftrace -c "$loop" -e "tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { printf(\"fired\\n\"); exit(); }"'
 fi
 
 # once TOOL: appends "attach teardown" in ms to $tmp/TOOL.ms
@@ -32,6 +33,8 @@ once() {
 	t2=$(date +%s%N)
 	t1=$(awk '/^start/ { print $2 }' "$log")
 	[ -n "$t1" ] || { echo "$1: the command did not run" >&2; return 1; }
+	# the probe saw the command's getppid(): it was attached by then
+	grep -q '^fired$\|^events [1-9]' "$log" || { echo "$1: the probe did not fire" >&2; return 1; }
 	# Sonde's -v pass timings: "Pass N: ... in Uusr/Ssys/Rreal ms."
 	sed -n 's|^Pass \([0-9]\):.* in [0-9]*usr/[0-9]*sys/\([0-9]*\)real ms\.$|\1 \2|p' "$log" >> "$tmp/$1.passes"
 	echo "$(((t1 - t0) / 1000)) $(((t2 - t1) / 1000))" | awk '{ print $1 / 1000, $2 / 1000 }' >> "$tmp/$1.ms"
