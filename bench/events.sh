@@ -111,6 +111,14 @@ keeper_off() {
 	keeper=
 }
 
+# failed CASE TOOL: a run that should have worked did not (its log is
+# shown): the tool drops out of the case, and the script will exit 1
+status=0
+failed() {
+	skip[$1,$2]="FAILED (log above)"
+	status=1
+}
+
 echo "per-event cost on syscalls:sys_enter_getppid: $rounds rounds of" \
 	"$n getppid() calls, thread CPU time, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 for ((r = 0; r < rounds; r++)); do
@@ -122,7 +130,7 @@ for ((r = 0; r < rounds; r++)); do
 		for ((i = 0; i < ${#tools[@]}; i++)); do
 			t=${tools[(i + r) % ${#tools[@]}]}
 			[ -z "${skip[$c,$t]}" ] || continue
-			v=$(run_once "$c" "$t" "$n")
+			v=$(run_once "$c" "$t" "$n") || { failed "$c" "$t"; continue; }
 			echo "$v" >> "$tmp/$c-$t.percall"
 			awk -v v="$v" -v b="$base" 'BEGIN { print v - b }' >> "$tmp/$c-$t.cost"
 		done
@@ -145,7 +153,9 @@ for ((r = 0; r < prounds; r++)); do
 		[ "$c" = floor ] || eval "tools=(\$tools_$c)"
 		for t in "${tools[@]}"; do
 			[ -z "${skip[$c,$t]:-}" ] || continue
-			run_once "$c" "$t" "$pn" "$(($(bpf_mark | cut -d' ' -f1) + 1))" >> "$tmp/$c-$t.prog"
+			v=$(run_once "$c" "$t" "$pn" "$(($(bpf_mark | cut -d' ' -f1) + 1))") ||
+				{ failed "$c" "$t"; continue; }
+			echo "$v" >> "$tmp/$c-$t.prog"
 		done
 	done
 done
@@ -204,3 +214,4 @@ echo "BPF programs' own run time per event (kernel statistics, $prounds rounds o
 printf '%-8s %-15s %-24s %s\n' case tool "ns/event (range)" "difference"
 for c in $cases; do less=$floor plus=0 report prog "$c"; done
 report_leftovers "$mark"
+exit $status

@@ -31,15 +31,21 @@ sonde_refusal() {
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f..%.1f", lo, hi }'; }
 
-# BPF objects these benchmarks load, by name: the references', Sonde's and
-# bpftrace's programs and maps
+# BPF objects these benchmarks load: tracepoint programs (the references',
+# Sonde's, bpftrace's) and the references' and bpftrace's maps, by name.
+# Others' Sonde tests on this machine load sonde_* objects too: their
+# uprobe programs are told apart by type, the rest by waiting for them.
 ours_prog='_getppid$|^keep_syscall_tp$|^sonde_|^sys_enter_getpp|^raw_syscalls_s|^sys_enter$'
-ours_map='^(counts|stacks|stack|printf|sonde_.*|AT_.*)$'
+ours_type='^(tracepoint|raw_tracepoint)$'
+ours_map='^(counts|stacks|stack|printf|AT_.*)$'
 
-# bpf_list KIND: "ID NAME" for each loaded program or map (KIND prog|map)
+# bpf_list KIND: "ID TYPE NAME" for each loaded program or map (KIND
+# prog|map; NAME - if none)
 bpf_list() {
 	bpftool "$1" show | awk -F'[: ]+' '/^[0-9]+:/ {
-		for (i = 2; i < NF; i++) if ($i == "name") { print $1, $(i + 1); next } }'
+		n = "-"
+		for (i = 3; i < NF; i++) if ($i == "name") n = $(i + 1)
+		print $1, $2, n }'
 }
 
 # bpf_mark: the highest program id and map id now (ids only grow)
@@ -48,15 +54,24 @@ bpf_mark() {
 		"$(bpf_list map | sort -n | tail -1 | cut -d' ' -f1)"
 }
 
+# bpf_leftovers PROG_ID MAP_ID: ours loaded since, still loaded
+bpf_leftovers() {
+	{ bpf_list prog | awk -v id="${1:-0}" -v re="$ours_prog" -v ty="$ours_type" \
+		'$1 > id && $2 ~ ty && $3 ~ re { print "prog", $1, $3 }'
+	  bpf_list map | awk -v id="${2:-0}" -v re="$ours_map" '$1 > id && $3 ~ re { print "map", $1, $3 }'
+	} | tr '\n' ' '
+}
+
 # report_leftovers MARK: say whether any of our programs or maps loaded
-# since bpf_mark printed MARK is still loaded (a concurrent Sonde test run
-# by someone else could show here too); non-zero if so
+# since bpf_mark printed MARK is still loaded, giving others' tests 10 s
+# to end; non-zero if so
 report_leftovers() {
-	local left
-	set -- $1
-	left=$({ bpf_list prog | awk -v id="${1:-0}" -v re="$ours_prog" '$1 > id && $2 ~ re { print "prog", $0 }'
-		 bpf_list map | awk -v id="${2:-0}" -v re="$ours_map" '$1 > id && $2 ~ re { print "map", $0 }'
-		} | tr '\n' ' ')
+	local left i
+	for ((i = 0; i < 10; i++)); do
+		left=$(bpf_leftovers $1)
+		[ -n "$left" ] || break
+		sleep 1
+	done
 	if [ -n "$left" ]; then
 		echo "BPF cleanup: STILL LOADED: $left"
 		return 1
