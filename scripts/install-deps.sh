@@ -7,3 +7,5 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config flex bison \
 	libbpf-dev libelf-dev libdw-dev linux-libc-dev bpftool \
 	clang libclang-rt-14-dev time ca-certificates >/dev/null
+# make bench only: bpftrace, the tool bench/ compares with (skipped if absent)
+apt-get install -y -qq --no-install-recommends bpftrace >/dev/null
