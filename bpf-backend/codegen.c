@@ -443,7 +443,7 @@ int codegen(const struct program *prog, const struct cg_limits *lim,
 {
 	struct cg cg = {
 		.prog = prog, .diags = d, .lim = *lim, .obj = obj,
-		.map_globals = -1,
+		.map_globals = -1, .map_iter = -1,
 	};
 
 	memset(obj, 0, sizeof(*obj));
@@ -455,6 +455,8 @@ int codegen(const struct program *prog, const struct cg_limits *lim,
 		cg.errors++;
 	if (!cg.errors)
 		generate(&cg);
+	if (cg_subs_finish(&cg))
+		cg.errors++;
 	cg_meta_finish(&cg);
 	obj->maps = cg.maps;
 	obj->nmaps = cg.nmaps;

@@ -17,6 +17,10 @@
  *	codegen_call.c    builtins (exit, target, pid, ...) and print family
  *	codegen_rt.c      the staprun contract: sonde_ctl, records, errors
  *	codegen_meta.c    string tables and the .sonde.meta text
+ *	codegen_sub.c     subprograms: the callbacks of bpf_loop() and
+ *	                  bpf_for_each_map_elem()
+ *	codegen_foreach.c foreach, and deleting whole arrays
+ *	codegen_stats.c   statistics: <<<, @ops, histograms
  *
  * Register conventions of the generated code:
  *
@@ -42,6 +46,7 @@
 
 #include "bpf-backend/codegen.h"
 #include "bpf-backend/emit.h"
+#include "runtime/stats.h"
 
 #define CG_SCRATCH BPF_REG_9
 #define CG_GLOBALS BPF_REG_8
@@ -68,6 +73,10 @@ struct cg_global {
 	unsigned capacity;	/* arrays: max entries */
 	int print_order;	/* 1, 2, ...: printed at the end in this
 				   order (pass 2's autoprint); 0: not */
+	struct stat_desc sd;	/* statistics: histogram and @variance */
+	const struct token *sd_tok;	/* where sd's histogram was set */
+	bool sd_shift_set;
+	int iter_maps[4];	/* foreach entry maps by nesting depth, +1 */
 };
 
 /* The probe points this backend runs */
@@ -98,6 +107,7 @@ struct cg_local {
 struct cg_loop {
 	int brk, cont;
 	struct cg_loop *outer;
+	const struct cg_global *array;	/* foreach: the array iterated */
 };
 
 struct cg {
@@ -123,6 +133,10 @@ struct cg {
 	FILE *meta;		/* the metadata text, via open_memstream */
 	char *metabuf;
 	size_t metalen;
+	struct cg_prog *subs;	/* subprograms (codegen_sub.c) */
+	const char **sub_keys;	/* what each one does, to share them */
+	int nsubs, subs_cap;
+	int map_iter;		/* sonde_iter, or -1 */
 
 	/* the program being generated */
 	struct emitter em;
@@ -190,6 +204,11 @@ int cg_layout_globals(struct cg *cg);
 void cg_stmt(struct cg *cg, const struct stmt *s);
 /* Charge a probe body's statements to the action budget on entry */
 void cg_charge_body(struct cg *cg, const struct stmt *body);
+/* At a loop's exit: the verifier forgets how much budget is left */
+void cg_forget_budget(struct cg *cg);
+/* Charge one iteration of a loop: 1 plus its body, at tok */
+void cg_charge_iteration(struct cg *cg, const struct stmt *body,
+			 const struct token *tok);
 
 /* ---- codegen_expr.c ----------------------------------------------------- */
 
@@ -237,6 +256,60 @@ void cg_in(struct cg *cg, const struct expr *e);
 void cg_delete(struct cg *cg, const struct stmt *s);
 void cg_stat_add(struct cg *cg, const struct expr *e);
 void cg_stat_op(struct cg *cg, const struct expr *e);
+
+/* The place of a scalar variable: base register and offset (r10 for
+ * long locals); false, reported, if the backend cannot reach it */
+bool cg_var_place(struct cg *cg, const struct expr *e, int *reg, int *off);
+/* The packed key of args (bpf_abi.h layout) in a new scratch buffer;
+ * returns its scratch offset */
+int cg_build_key(struct cg *cg, const struct cg_global *g,
+		 const struct ptrvec *args, const struct token *tok);
+/* "Array overflow, ..." for g at tok */
+void cg_raise_overflow(struct cg *cg, const struct cg_global *g,
+		       const struct token *tok);
+
+/* ---- codegen_sub.c ------------------------------------------------------ */
+
+/* A subprogram is generated between cg_sub_begin() and cg_sub_end()
+ * with cg->em (the program being generated is set aside); key names
+ * what it does, so that identical ones are shared */
+struct cg_sub_save {
+	struct emitter em;
+	int key_slot, error_label;
+	bool dead;
+};
+int cg_sub_find(const struct cg *cg, const char *key);
+void cg_sub_begin(struct cg *cg, struct cg_sub_save *save);
+int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key);
+/* Hand the subprograms to the object */
+int cg_subs_finish(struct cg *cg);
+
+/* ---- codegen_stats.c ---------------------------------------------------- */
+
+/* Histogram kinds and @variance shifts of every statistic, from their
+ * uses; before the globals are placed */
+int cg_stats_scan(struct cg *cg);
+/* Bytes of one statistic's per-CPU value */
+unsigned cg_stat_size(const struct cg_global *g);
+void cg_print_hist(struct cg *cg, const struct expr *e);
+void cg_hist_index(struct cg *cg, const struct expr *e);
+/* delete s: every CPU's copy cleared */
+void cg_stat_clear(struct cg *cg, const struct cg_global *g);
+/*
+ * Aggregate over the possible CPUs the statistic g (key: scratch offset
+ * of the packed key of an array element, or -1) into struct stat_data
+ * at scratch offset agg, buckets included if hist; stat_agg_end()'s
+ * @variance step too.  Clobbers r0-r7.
+ */
+void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
+		       int agg, bool hist);
+
+/* ---- codegen_foreach.c -------------------------------------------------- */
+
+void cg_foreach(struct cg *cg, const struct stmt *s);
+/* delete a: every element of an array */
+void cg_delete_all(struct cg *cg, const struct cg_global *g,
+		   const struct token *tok);
 
 /* ---- codegen_call.c ----------------------------------------------------- */
 

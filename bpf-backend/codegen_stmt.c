@@ -58,6 +58,40 @@ static void charge(struct cg *cg, int n, const struct token *tok)
 	label_bind(em, ok);
 }
 
+/*
+ * After a loop: the budget left, as the verifier sees it, no longer
+ * depends on the number of iterations.  Otherwise each way out of a loop
+ * whose trip count it cannot see (one per iteration) would have the
+ * rest of the handler verified again, and a second such loop would
+ * multiply the work.  The value goes through the scratch frame (map
+ * memory, which the verifier does not track) and comes back masked to
+ * the budget's range, which bounds the loops that follow.
+ */
+void cg_forget_budget(struct cg *cg)
+{
+	struct emitter *em = &cg->em;
+	int mark = cg_scratch_mark(cg), tmp;
+	uint32_t mask = 1;
+
+	if (cg->dead)
+		return;
+	while (mask < cg->lim.maxaction)
+		mask = mask << 1 | 1;
+	tmp = cg_scratch_alloc(cg, NULL, 8);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, cg->act_slot);
+	emit_store(em, BPF_DW, CG_SCRATCH, tmp, BPF_REG_1);
+	emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, tmp);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, (int32_t)mask);
+	emit_store(em, BPF_DW, BPF_REG_10, cg->act_slot, BPF_REG_1);
+	cg_scratch_release(cg, mark);
+}
+
+void cg_charge_iteration(struct cg *cg, const struct stmt *body,
+			 const struct token *tok)
+{
+	charge(cg, 1 + static_cost(body), tok);
+}
+
 void cg_charge_body(struct cg *cg, const struct stmt *body)
 {
 	charge(cg, static_cost(body), body->tok ? body->tok
@@ -97,7 +131,7 @@ static void stmt_if(struct cg *cg, const struct stmt *s)
  */
 static void stmt_for(struct cg *cg, const struct stmt *s)
 {
-	struct cg_loop loop = { cg_label(cg), cg_label(cg), cg->loop };
+	struct cg_loop loop = { cg_label(cg), cg_label(cg), cg->loop, NULL };
 	int top = cg_label(cg), body = cg_label(cg);
 
 	if (s->init)
@@ -123,6 +157,7 @@ static void stmt_for(struct cg *cg, const struct stmt *s)
 	}
 	cg_goto(cg, top);
 	cg_bind(cg, loop.brk);
+	cg_forget_budget(cg);
 }
 
 /* break, continue, next */
@@ -175,7 +210,7 @@ void cg_stmt(struct cg *cg, const struct stmt *s)
 		cg_delete(cg, s);
 		break;
 	case S_FOREACH:
-		cg_unsupported(cg, s->tok, "foreach");
+		cg_foreach(cg, s);
 		break;
 	case S_TRY:
 		cg_unsupported(cg, s->tok, "try/catch");
