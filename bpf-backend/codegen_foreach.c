@@ -134,7 +134,7 @@ static void collect_stats(struct cg *cg, const struct iter *it)
 	int mx = emit_stack_alloc(em, 8), seq = emit_stack_alloc(em, 8);
 	int loop = label_new(em), next = label_new(em), end = label_new(em);
 	int first = label_new(em), l1 = label_new(em), l2 = label_new(em);
-	int l3 = label_new(em), zero = label_new(em), done = label_new(em);
+	int l3 = label_new(em), zero, done;
 	int seqoff = g->vsize - 8;
 
 	emit_store_imm(em, BPF_DW, BPF_REG_10, cpu, 0);
@@ -200,6 +200,8 @@ static void collect_stats(struct cg *cg, const struct iter *it)
 		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, mx);
 		break;
 	case STAT_AVG:
+		zero = label_new(em);
+		done = label_new(em);
 		emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, cnt);
 		emit_jcond_imm(em, BPF_JEQ, BPF_REG_2, 0, zero);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, sum);
@@ -617,6 +619,7 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	int mark = emit_stack_mark(em), lim = emit_stack_alloc(em, 8);
 	int n = emit_stack_alloc(em, 8), pos = emit_stack_alloc(em, 8);
 	int ep = emit_stack_alloc(em, 8), vp = emit_stack_alloc(em, 8);
+	int entry = emit_stack_alloc(em, 8);
 	int collect, sort, renumber = -1, top = cg_label(cg), st, i, off;
 	int body = label_new(em);
 
@@ -674,6 +677,7 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 		label_bind(em, ok);
 	}
 	/* 4. iterate */
+	cg_remember_budget(cg, entry);
 	emit_store_imm(em, BPF_DW, BPF_REG_10, pos, 0);
 	cg_bind(cg, top);
 	cg_charge_iteration(cg, s->body, s->tok);
@@ -724,7 +728,7 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	emit_store(em, BPF_DW, BPF_REG_10, pos, BPF_REG_1);
 	cg_goto(cg, top);
 	cg_bind(cg, loop.brk);
-	cg_forget_budget(cg);
+	cg_forget_budget(cg, entry);
 	emit_stack_release(em, mark);
 }
 

@@ -204,8 +204,10 @@ int cg_layout_globals(struct cg *cg);
 void cg_stmt(struct cg *cg, const struct stmt *s);
 /* Charge a probe body's statements to the action budget on entry */
 void cg_charge_body(struct cg *cg, const struct stmt *body);
-/* At a loop's exit: the verifier forgets how much budget is left */
-void cg_forget_budget(struct cg *cg);
+/* Before a loop: the budget left into stack slot entry; at its exit:
+ * the verifier forgets how much is left, but for that bound */
+void cg_remember_budget(struct cg *cg, int entry);
+void cg_forget_budget(struct cg *cg, int entry);
 /* Charge one iteration of a loop: 1 plus its body, at tok */
 void cg_charge_iteration(struct cg *cg, const struct stmt *body,
 			 const struct token *tok);
@@ -298,11 +300,14 @@ void cg_stat_clear(struct cg *cg, const struct cg_global *g);
 /*
  * Aggregate over the possible CPUs the statistic g (key: scratch offset
  * of the packed key of an array element, or -1) into struct stat_data
- * at scratch offset agg, buckets included if hist; stat_agg_end()'s
- * @variance step too.  Clobbers r0-r7.
+ * at scratch offset agg: count and sum, plus what what asks for
+ * (CG_AGG_*), with stat_agg_end()'s @variance step.  Clobbers r0-r7.
  */
+#define CG_AGG_MINMAX 1		/* @min, @max, @avg */
+#define CG_AGG_VARIANCE 2
+#define CG_AGG_HIST 4
 void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
-		       int agg, bool hist);
+		       int agg, int what);
 
 /* ---- codegen_foreach.c -------------------------------------------------- */
 

@@ -378,7 +378,7 @@ void cg_stat_add(struct cg *cg, const struct expr *e)
 
 /* agg (at r9 + a) merged with the CPU copy at r6: stat_agg_merge() */
 static void agg_merge(struct cg *cg, const struct cg_global *g, int a,
-		      bool hist, int next)
+		      int what, int next)
 {
 	struct emitter *em = &cg->em;
 	int merge = label_new(em), m1 = label_new(em), m2 = label_new(em);
@@ -387,11 +387,13 @@ static void agg_merge(struct cg *cg, const struct cg_global *g, int a,
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_6, SD_COUNT);
 	emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, next);
 	emit_load(em, BPF_DW, BPF_REG_2, CG_SCRATCH, a + SD_COUNT);
-	emit_jcond_imm(em, BPF_JNE, BPF_REG_2, 0, merge);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_6, SD_MIN);
-	emit_store(em, BPF_DW, CG_SCRATCH, a + SD_MIN, BPF_REG_3);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_6, SD_MAX);
-	emit_store(em, BPF_DW, CG_SCRATCH, a + SD_MAX, BPF_REG_3);
+	if (what & CG_AGG_MINMAX) {
+		emit_jcond_imm(em, BPF_JNE, BPF_REG_2, 0, merge);
+		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_6, SD_MIN);
+		emit_store(em, BPF_DW, CG_SCRATCH, a + SD_MIN, BPF_REG_3);
+		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_6, SD_MAX);
+		emit_store(em, BPF_DW, CG_SCRATCH, a + SD_MAX, BPF_REG_3);
+	}
 	label_bind(em, merge);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_2, BPF_REG_1);
 	emit_store(em, BPF_DW, CG_SCRATCH, a + SD_COUNT, BPF_REG_2);
@@ -399,17 +401,21 @@ static void agg_merge(struct cg *cg, const struct cg_global *g, int a,
 	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_6, SD_SUM);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_4);
 	emit_store(em, BPF_DW, CG_SCRATCH, a + SD_SUM, BPF_REG_3);
-	emit_load(em, BPF_DW, BPF_REG_3, CG_SCRATCH, a + SD_MAX);
-	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_6, SD_MAX);
-	emit_jcond_reg(em, BPF_JSLE, BPF_REG_4, BPF_REG_3, m1);
-	emit_store(em, BPF_DW, CG_SCRATCH, a + SD_MAX, BPF_REG_4);
-	label_bind(em, m1);
-	emit_load(em, BPF_DW, BPF_REG_3, CG_SCRATCH, a + SD_MIN);
-	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_6, SD_MIN);
-	emit_jcond_reg(em, BPF_JSGE, BPF_REG_4, BPF_REG_3, m2);
-	emit_store(em, BPF_DW, CG_SCRATCH, a + SD_MIN, BPF_REG_4);
+	if (what & CG_AGG_MINMAX) {
+		emit_load(em, BPF_DW, BPF_REG_3, CG_SCRATCH, a + SD_MAX);
+		emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_6, SD_MAX);
+		emit_jcond_reg(em, BPF_JSLE, BPF_REG_4, BPF_REG_3, m1);
+		emit_store(em, BPF_DW, CG_SCRATCH, a + SD_MAX, BPF_REG_4);
+		label_bind(em, m1);
+		emit_load(em, BPF_DW, BPF_REG_3, CG_SCRATCH, a + SD_MIN);
+		emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_6, SD_MIN);
+		emit_jcond_reg(em, BPF_JSGE, BPF_REG_4, BPF_REG_3, m2);
+		emit_store(em, BPF_DW, CG_SCRATCH, a + SD_MIN, BPF_REG_4);
+	} else {
+		label_bind(em, m1);
+	}
 	label_bind(em, m2);
-	if (g->sd.ops & STAT_OP_VARIANCE) {
+	if ((what & CG_AGG_VARIANCE) && (g->sd.ops & STAT_OP_VARIANCE)) {
 		/* avg_s += c * avg_c; m2 += c * avg_c^2;
 		 * variance_s += (c - 1) * variance_c */
 		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_6, SD_AVG);
@@ -430,7 +436,7 @@ static void agg_merge(struct cg *cg, const struct cg_global *g, int a,
 		emit_alu_reg(em, BPF_ADD, BPF_REG_4, BPF_REG_3);
 		emit_store(em, BPF_DW, CG_SCRATCH, a + SD_VAR, BPF_REG_4);
 	}
-	for (b = 0; hist && b < g->sd.nbuckets; b++) {
+	for (b = 0; (what & CG_AGG_HIST) && b < g->sd.nbuckets; b++) {
 		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_6, SD_HIST + 8 * b);
 		emit_load(em, BPF_DW, BPF_REG_4, CG_SCRATCH, a + SD_HIST + 8 * b);
 		emit_alu_reg(em, BPF_ADD, BPF_REG_4, BPF_REG_3);
@@ -481,14 +487,14 @@ static void agg_end(struct cg *cg, const struct cg_global *g, int a)
 }
 
 void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
-		       int agg, bool hist)
+		       int agg, int what)
 {
 	struct emitter *em = &cg->em;
 	int mark = emit_stack_mark(em), cpu = emit_stack_alloc(em, 8);
 	int loop = label_new(em), next = label_new(em), end = label_new(em);
 
-	cg_zero(cg, CG_SCRATCH, agg, hist ? (int)cg_stat_size(g)
-					  : (int)STAT_DATA_SIZE(0));
+	cg_zero(cg, CG_SCRATCH, agg, (what & CG_AGG_HIST) ?
+		(int)cg_stat_size(g) : (int)STAT_DATA_SIZE(0));
 	emit_store_imm(em, BPF_DW, BPF_REG_10, cpu, 0);
 	label_bind(em, loop);
 	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, cpu);
@@ -505,21 +511,21 @@ void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
 	emit_call_helper(em, BPF_FUNC_map_lookup_percpu_elem);
 	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, next);
 	emit_mov_reg(em, BPF_REG_6, BPF_REG_0);
-	agg_merge(cg, g, agg, hist, next);
+	agg_merge(cg, g, agg, what, next);
 	label_bind(em, next);
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, cpu);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
 	emit_store(em, BPF_DW, BPF_REG_10, cpu, BPF_REG_1);
 	emit_jump(em, loop);
 	label_bind(em, end);
-	if (g->sd.ops & STAT_OP_VARIANCE)
+	if ((what & CG_AGG_VARIANCE) && (g->sd.ops & STAT_OP_VARIANCE))
 		agg_end(cg, g, agg);
 	emit_stack_release(em, mark);
 }
 
 /* The aggregate of the operand x in a new scratch buffer after hdr
  * bytes; returns its offset, or -1 after reporting */
-static int aggregate_operand(struct cg *cg, const struct expr *x, bool hist,
+static int aggregate_operand(struct cg *cg, const struct expr *x, int what,
 			     int hdr, struct cg_global **gp)
 {
 	struct cg_global *g = stats_of(cg, x);
@@ -531,7 +537,7 @@ static int aggregate_operand(struct cg *cg, const struct expr *x, bool hist,
 	if (x->kind == E_INDEX)
 		key = cg_build_key(cg, g, &x->args, x->tok);
 	agg = cg_scratch_alloc(cg, x->tok, hdr + (int)cg_stat_size(g)) + hdr;
-	cg_stat_aggregate(cg, g, key, agg, hist);
+	cg_stat_aggregate(cg, g, key, agg, what);
 	return agg;
 }
 
@@ -554,7 +560,10 @@ void cg_stat_op(struct cg *cg, const struct expr *e)
 	int smark = cg_scratch_mark(cg), agg;
 	struct cg_global *g;
 
-	agg = aggregate_operand(cg, e->left, false, 0, &g);
+	agg = aggregate_operand(cg, e->left,
+				e->stat == STAT_COUNT || e->stat == STAT_SUM ? 0 :
+				e->stat == STAT_VARIANCE ? CG_AGG_VARIANCE :
+				CG_AGG_MINMAX, 0, &g);
 	if (agg < 0) {
 		emit_mov_imm(em, BPF_REG_0, 0);
 		return;
@@ -604,8 +613,9 @@ void cg_print_hist(struct cg *cg, const struct expr *e)
 		return;
 	}
 	/* the record header right before the aggregate */
-	agg = aggregate_operand(cg, h->left, true,
-				sizeof(struct sonde_rec_hist), &g);
+	agg = aggregate_operand(cg, h->left, CG_AGG_HIST | CG_AGG_MINMAX |
+				CG_AGG_VARIANCE, sizeof(struct sonde_rec_hist),
+				&g);
 	if (agg < 0)
 		return;
 	rec = agg - (int)sizeof(struct sonde_rec_hist);
@@ -643,7 +653,7 @@ void cg_hist_index(struct cg *cg, const struct expr *e)
 
 	cg_long(cg, e->left);
 	emit_store(em, BPF_DW, BPF_REG_10, idx, BPF_REG_0);
-	agg = aggregate_operand(cg, h->left, true, 0, &g);
+	agg = aggregate_operand(cg, h->left, CG_AGG_HIST, 0, &g);
 	if (agg >= 0) {
 		check_empty(cg, agg, h->tok);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, idx);

@@ -64,17 +64,20 @@ static void charge(struct cg *cg, int n, const struct token *tok)
  * whose trip count it cannot see (one per iteration) would have the
  * rest of the handler verified again, and a second such loop would
  * multiply the work.  The value goes through the scratch frame (map
- * memory, which the verifier does not track) and comes back masked to
- * the budget's range, which bounds the loops that follow.
+ * memory, which the verifier does not track) and comes back bounded
+ * by what was left when the loop began (stack slot entry, saved by
+ * cg_remember_budget()), which is what bounds an enclosing loop.
  */
-void cg_forget_budget(struct cg *cg)
+void cg_forget_budget(struct cg *cg, int entry)
 {
 	struct emitter *em = &cg->em;
-	int mark = cg_scratch_mark(cg), tmp;
+	int mark = cg_scratch_mark(cg), tmp, ok = label_new(em);
 	uint32_t mask = 1;
 
-	if (cg->dead)
+	if (cg->dead) {
+		label_bind(em, ok);
 		return;
+	}
 	while (mask < cg->lim.maxaction)
 		mask = mask << 1 | 1;
 	tmp = cg_scratch_alloc(cg, NULL, 8);
@@ -82,8 +85,18 @@ void cg_forget_budget(struct cg *cg)
 	emit_store(em, BPF_DW, CG_SCRATCH, tmp, BPF_REG_1);
 	emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, tmp);
 	emit_alu_imm(em, BPF_AND, BPF_REG_1, (int32_t)mask);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, entry);
+	emit_jcond_reg(em, BPF_JSLE, BPF_REG_1, BPF_REG_2, ok);
+	emit_mov_reg(em, BPF_REG_1, BPF_REG_2);
+	label_bind(em, ok);
 	emit_store(em, BPF_DW, BPF_REG_10, cg->act_slot, BPF_REG_1);
 	cg_scratch_release(cg, mark);
+}
+
+void cg_remember_budget(struct cg *cg, int entry)
+{
+	emit_load(&cg->em, BPF_DW, BPF_REG_1, BPF_REG_10, cg->act_slot);
+	emit_store(&cg->em, BPF_DW, BPF_REG_10, entry, BPF_REG_1);
 }
 
 void cg_charge_iteration(struct cg *cg, const struct stmt *body,
@@ -133,9 +146,11 @@ static void stmt_for(struct cg *cg, const struct stmt *s)
 {
 	struct cg_loop loop = { cg_label(cg), cg_label(cg), cg->loop, NULL };
 	int top = cg_label(cg), body = cg_label(cg);
+	int mark = emit_stack_mark(&cg->em), entry = emit_stack_alloc(&cg->em, 8);
 
 	if (s->init)
 		cg_discard(cg, s->init);
+	cg_remember_budget(cg, entry);
 	cg_bind(cg, top);
 	charge(cg, 1 + static_cost(s->body), s->tok);
 	/* staying in the loop is the taken branch: the verifier looks at
@@ -157,7 +172,8 @@ static void stmt_for(struct cg *cg, const struct stmt *s)
 	}
 	cg_goto(cg, top);
 	cg_bind(cg, loop.brk);
-	cg_forget_budget(cg);
+	cg_forget_budget(cg, entry);
+	emit_stack_release(&cg->em, mark);
 }
 
 /* break, continue, next */

@@ -61,11 +61,70 @@ static void put32(unsigned char **p, uint32_t v)
 	*p += 4;
 }
 
-int funcinfo_build(struct btf *btf, const struct objbuilder *ob,
-		   const size_t *sub_off, void **ext, size_t *ext_size)
+/* Programs i.. in the section of program i, if i is its first */
+static int section_count(const struct objbuilder *ob, int i)
 {
-	int prog_proto, sub_proto, id, text_name = 0, i, err, name;
-	uint32_t *prog_ids, *sub_ids, *prog_names, *fn_names;
+	int j, n = 0;
+
+	for (j = 0; j < ob->nprogs; j++)
+		if (!strcmp(ob->progs[j].section, ob->progs[i].section)) {
+			if (j < i)
+				return 0;
+			n++;
+		}
+	return n;
+}
+
+/*
+ * One subsection (func_info if line is 0, else line_info): per section
+ * name, a record per program at its offset; then .text's subprograms.
+ */
+static void put_records(unsigned char **p, const struct objbuilder *ob,
+			const size_t *prog_off, const size_t *sub_off,
+			const uint32_t *prog_ids, const uint32_t *sub_ids,
+			const uint32_t *sec_names, const uint32_t *fn_names,
+			uint32_t text_name, int line)
+{
+	int i, j, n;
+
+	put32(p, line ? 16 : 8);
+	for (i = 0; i < ob->nprogs; i++) {
+		n = section_count(ob, i);
+		if (!n)
+			continue;
+		put32(p, sec_names[i]);
+		put32(p, (uint32_t)n);
+		for (j = i; j < ob->nprogs; j++) {
+			if (strcmp(ob->progs[j].section, ob->progs[i].section))
+				continue;
+			put32(p, (uint32_t)prog_off[j]);
+			put32(p, line ? fn_names[j] : prog_ids[j]);
+			if (line) {
+				put32(p, fn_names[j]);
+				put32(p, 0);
+			}
+		}
+	}
+	if (!ob->nsubprogs)
+		return;
+	put32(p, text_name);
+	put32(p, (uint32_t)ob->nsubprogs);
+	for (i = 0; i < ob->nsubprogs; i++) {
+		put32(p, (uint32_t)sub_off[i]);
+		put32(p, line ? fn_names[ob->nprogs + i] : sub_ids[i]);
+		if (line) {
+			put32(p, fn_names[ob->nprogs + i]);
+			put32(p, 0);
+		}
+	}
+}
+
+int funcinfo_build(struct btf *btf, const struct objbuilder *ob,
+		   const size_t *prog_off, const size_t *sub_off, void **ext,
+		   size_t *ext_size)
+{
+	int prog_proto, sub_proto, id, text_name = 0, i, err, name, nsec = 0;
+	uint32_t *prog_ids, *sub_ids, *sec_names, *fn_names;
 	size_t size, fsize, lsize;
 	unsigned char *buf, *p;
 	uint16_t magic = EXT_MAGIC;
@@ -75,11 +134,11 @@ int funcinfo_build(struct btf *btf, const struct objbuilder *ob,
 	if (err)
 		return err;
 	prog_ids = calloc(ob->nprogs + 1, sizeof(*prog_ids));
-	prog_names = calloc(ob->nprogs + 1, sizeof(*prog_names));
+	sec_names = calloc(ob->nprogs + 1, sizeof(*sec_names));
 	sub_ids = calloc(ob->nsubprogs + 1, sizeof(*sub_ids));
 	fn_names = calloc(ob->nprogs + ob->nsubprogs + 1, sizeof(*fn_names));
 	err = -ENOMEM;
-	if (!prog_ids || !prog_names || !sub_ids || !fn_names)
+	if (!prog_ids || !sec_names || !sub_ids || !fn_names)
 		goto out;
 	for (i = 0; i < ob->nprogs + ob->nsubprogs; i++) {
 		name = btf__add_str(btf, i < ob->nprogs ? ob->progs[i].name
@@ -91,10 +150,12 @@ int funcinfo_build(struct btf *btf, const struct objbuilder *ob,
 	for (i = 0; i < ob->nprogs; i++) {
 		id = btf__add_func(btf, ob->progs[i].name, BTF_FUNC_GLOBAL,
 				   prog_proto);
-		prog_names[i] = btf__add_str(btf, ob->progs[i].section);
-		if (id < 0 || (int)prog_names[i] < 0)
+		name = btf__add_str(btf, ob->progs[i].section);
+		if (id < 0 || name < 0)
 			goto out;
 		prog_ids[i] = id;
+		sec_names[i] = name;
+		nsec += section_count(ob, i) > 0;
 	}
 	for (i = 0; i < ob->nsubprogs; i++) {
 		id = btf__add_func(btf, ob->subprogs[i].name, BTF_FUNC_STATIC,
@@ -107,11 +168,11 @@ int funcinfo_build(struct btf *btf, const struct objbuilder *ob,
 		text_name = btf__add_str(btf, ".text");
 		if (text_name < 0)
 			goto out;
+		nsec++;
 	}
-	/* record size, then a section header and a record per program
-	 * and the .text section with a record per subprogram */
-	fsize = 4 + ob->nprogs * 16 + (ob->nsubprogs ? 8 + 8 * ob->nsubprogs : 0);
-	lsize = 4 + ob->nprogs * 24 + (ob->nsubprogs ? 8 + 16 * ob->nsubprogs : 0);
+	/* record size, 8 bytes per section, a record per function */
+	fsize = 4 + 8 * nsec + 8 * (ob->nprogs + ob->nsubprogs);
+	lsize = 4 + 8 * nsec + 16 * (ob->nprogs + ob->nsubprogs);
 	size = fsize + lsize;
 	buf = calloc(1, EXT_HDR_LEN + size);
 	if (!buf)
@@ -126,46 +187,16 @@ int funcinfo_build(struct btf *btf, const struct objbuilder *ob,
 	put32(&p, (uint32_t)fsize);	/* func_info_len */
 	put32(&p, (uint32_t)fsize);	/* line_info_off */
 	put32(&p, (uint32_t)lsize);	/* line_info_len */
-	put32(&p, 8);
-	for (i = 0; i < ob->nprogs; i++) {
-		put32(&p, prog_names[i]);
-		put32(&p, 1);
-		put32(&p, 0);
-		put32(&p, prog_ids[i]);
-	}
-	if (ob->nsubprogs) {
-		put32(&p, (uint32_t)text_name);
-		put32(&p, (uint32_t)ob->nsubprogs);
-		for (i = 0; i < ob->nsubprogs; i++) {
-			put32(&p, (uint32_t)sub_off[i]);
-			put32(&p, sub_ids[i]);
-		}
-	}
-	put32(&p, 16);
-	for (i = 0; i < ob->nprogs; i++) {
-		put32(&p, prog_names[i]);
-		put32(&p, 1);
-		put32(&p, 0);
-		put32(&p, fn_names[i]);
-		put32(&p, fn_names[i]);
-		put32(&p, 0);
-	}
-	if (ob->nsubprogs) {
-		put32(&p, (uint32_t)text_name);
-		put32(&p, (uint32_t)ob->nsubprogs);
-		for (i = 0; i < ob->nsubprogs; i++) {
-			put32(&p, (uint32_t)sub_off[i]);
-			put32(&p, fn_names[ob->nprogs + i]);
-			put32(&p, fn_names[ob->nprogs + i]);
-			put32(&p, 0);
-		}
-	}
+	put_records(&p, ob, prog_off, sub_off, prog_ids, sub_ids, sec_names,
+		    fn_names, (uint32_t)text_name, 0);
+	put_records(&p, ob, prog_off, sub_off, prog_ids, sub_ids, sec_names,
+		    fn_names, (uint32_t)text_name, 1);
 	*ext = buf;
 	*ext_size = EXT_HDR_LEN + size;
 	err = 0;
 out:
 	free(prog_ids);
-	free(prog_names);
+	free(sec_names);
 	free(sub_ids);
 	free(fn_names);
 	return err;

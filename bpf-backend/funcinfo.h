@@ -22,11 +22,13 @@ struct btf;
 
 /*
  * Add the FUNC types of every program and subprogram of ob to btf and
- * build the .BTF.ext section for them in a malloc()ed buffer; sub_off
- * gives each subprogram's byte offset in .text.  Call before
- * btf__raw_data().  Returns 0 or a negative errno.
+ * build the .BTF.ext section for them in a malloc()ed buffer; prog_off
+ * gives each program's byte offset in its section (programs sharing a
+ * section name share the section), sub_off each subprogram's in .text.
+ * Call before btf__raw_data().  Returns 0 or a negative errno.
  */
 int funcinfo_build(struct btf *btf, const struct objbuilder *ob,
-		   const size_t *sub_off, void **ext, size_t *ext_size);
+		   const size_t *prog_off, const size_t *sub_off, void **ext,
+		   size_t *ext_size);
 
 #endif /* SONDE_BPF_FUNCINFO_H */

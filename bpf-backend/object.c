@@ -6,7 +6,10 @@
  * sections and their contents.  Section order:
  *
  *	1 .strtab   names of sections and symbols (one table for both)
- *	  <prog>... one per program
+ *	  <prog>... one per section name: programs that share one (two
+ *	            probes on one tracepoint, every "uprobe") are placed
+ *	            back to back in it, as clang does, since libbpf finds
+ *	            .BTF.ext records by section name and offset
  *	  .text     subprograms, if any
  *	  license
  *	  .maps     if there are maps
@@ -53,6 +56,7 @@ struct objw {
 	struct strtab str;
 	size_t strtab_ndx;
 	size_t *prog_ndx;	/* section of each program */
+	size_t *prog_off;	/* its byte offset in that section */
 	size_t text_ndx;	/* .text, 0 if no subprograms */
 	size_t maps_ndx;	/* .maps, 0 if no maps */
 	size_t symtab_ndx;
@@ -197,6 +201,17 @@ static void place_code(const struct objw *w, struct bpf_insn *dst,
 	patch_relocs(w, dst, p);
 }
 
+/* The first program placed in program i's section */
+static int first_of_section(const struct objbuilder *ob, int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(ob->progs[j].section, ob->progs[i].section))
+			return j;
+	return i;
+}
+
 static int add_prog_scns(struct objw *w)
 {
 	const struct objbuilder *ob = w->ob;
@@ -204,16 +219,30 @@ static int add_prog_scns(struct objw *w)
 		.type = SHT_PROGBITS, .flags = SHF_ALLOC | SHF_EXECINSTR,
 		.align = 8, .dtype = ELF_T_BYTE,
 	};
-	int i, err = 0;
+	int i, j, err = 0;
+	size_t ndx;
 
 	for (i = 0; i < ob->nprogs && !err; i++) {
+		if (first_of_section(ob, i) != i)
+			continue;
 		s.name = ob->progs[i].section;
-		s.size = ob->progs[i].len * sizeof(struct bpf_insn);
+		s.size = 0;
+		for (j = i; j < ob->nprogs; j++)
+			if (!strcmp(ob->progs[j].section, s.name)) {
+				w->prog_off[j] = s.size;
+				s.size += ob->progs[j].len * sizeof(struct bpf_insn);
+			}
 		s.buf = objw_alloc(w, s.size);
 		if (!s.buf)
 			return -ENOMEM;
-		place_code(w, s.buf, &ob->progs[i]);
-		w->prog_ndx[i] = add_scn(w, &s, &err);
+		for (j = i; j < ob->nprogs; j++)
+			if (!strcmp(ob->progs[j].section, s.name))
+				place_code(w, (struct bpf_insn *)s.buf +
+					   w->prog_off[j] / 8, &ob->progs[j]);
+		ndx = add_scn(w, &s, &err);
+		for (j = i; j < ob->nprogs; j++)
+			if (!strcmp(ob->progs[j].section, s.name))
+				w->prog_ndx[j] = ndx;
 	}
 	return err;
 }
@@ -299,8 +328,8 @@ static int add_btf_scn(struct objw *w)
 		return -errno;
 	err = mapdef_add_btf(w->btf, w->ob->maps, w->ob->nmaps);
 	if (!err && w->ob->nsubprogs)
-		err = funcinfo_build(w->btf, w->ob, w->sub_off, &w->ext,
-				     &w->ext_size);
+		err = funcinfo_build(w->btf, w->ob, w->prog_off, w->sub_off,
+				     &w->ext, &w->ext_size);
 	if (err)
 		return err;
 	raw = btf__raw_data(w->btf, &size);
@@ -367,7 +396,7 @@ static int fill_syms(struct objw *w, Elf64_Sym *sym)
 	for (i = 0; i < ob->nprogs; i++) {
 		name = strtab_add(&w->str, ob->progs[i].name, &err);
 		sym[n++] = make_sym(name, STB_GLOBAL, STT_FUNC, w->prog_ndx[i],
-				    0, ob->progs[i].len * 8);
+				    w->prog_off[i], ob->progs[i].len * 8);
 	}
 	for (i = 0; i < ob->nmaps; i++) {
 		name = strtab_add(&w->str, ob->maps[i].name, &err);
@@ -475,13 +504,42 @@ static int add_text_rel_scn(struct objw *w)
 	return err;
 }
 
+/* The relocations of every program in program i's section */
+static int add_prog_rel_scn(struct objw *w, int i)
+{
+	const struct objbuilder *ob = w->ob;
+	const char *name = ob->progs[i].section;
+	struct objprog sec = { .name = name };
+	struct insn_reloc *all;
+	int j, k, n = 0, err;
+
+	for (j = i; j < ob->nprogs; j++)
+		if (!strcmp(ob->progs[j].section, name))
+			sec.nrelocs += ob->progs[j].nrelocs;
+	if (!sec.nrelocs)
+		return 0;
+	all = calloc(sec.nrelocs, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (j = i; j < ob->nprogs; j++)
+		for (k = 0; !strcmp(ob->progs[j].section, name) &&
+			    k < ob->progs[j].nrelocs; k++) {
+			all[n] = ob->progs[j].relocs[k];
+			all[n++].insn += w->prog_off[j] / 8;
+		}
+	sec.relocs = all;
+	err = add_rel_scn(w, &sec, name, w->prog_ndx[i], 0);
+	free(all);
+	return err;
+}
+
 static int add_rel_scns(struct objw *w)
 {
 	int i, err = 0;
 
 	for (i = 0; i < w->ob->nprogs && !err; i++)
-		err = add_rel_scn(w, &w->ob->progs[i], w->ob->progs[i].section,
-				  w->prog_ndx[i], 0);
+		if (first_of_section(w->ob, i) == i)
+			err = add_prog_rel_scn(w, i);
 	return err ? err : add_text_rel_scn(w);
 }
 
@@ -554,9 +612,10 @@ static int objw_init(struct objw *w, const struct objbuilder *ob, int fd)
 	memset(w, 0, sizeof(*w));
 	w->ob = ob;
 	w->prog_ndx = calloc(ob->nprogs + 1, sizeof(*w->prog_ndx));
+	w->prog_off = calloc(ob->nprogs + 1, sizeof(*w->prog_off));
 	w->sub_off = calloc(ob->nsubprogs + 1, sizeof(*w->sub_off));
 	w->map_off = calloc(ob->nmaps + 1, sizeof(*w->map_off));
-	if (!w->prog_ndx || !w->sub_off || !w->map_off)
+	if (!w->prog_ndx || !w->prog_off || !w->sub_off || !w->map_off)
 		return -ENOMEM;
 	/* known before any code is placed: callbacks' addresses need them */
 	for (i = 1; i < ob->nsubprogs; i++)
@@ -577,6 +636,7 @@ static void objw_release(struct objw *w)
 	free(w->owned);
 	free(w->str.buf);
 	free(w->prog_ndx);
+	free(w->prog_off);
 	free(w->sub_off);
 	free(w->map_off);
 	free(w->ext);
