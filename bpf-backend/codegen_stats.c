@@ -10,7 +10,7 @@
  * CPU adds to its own copy exactly as stat_add() does (Welford's
  * @variance state only when some @variance reads the statistic, as
  * upstream); reading aggregates the copies of every possible CPU as
- * stat_agg_*() do.  A histogram is drawn by staprun from the aggregate
+ * stat_agg_*() do, in a bpf_loop() callback (Linux 5.17).  A histogram is drawn by staprun from the aggregate
  * the probe sends (a HIST record), with the same runtime/stats.c code
  * the module backend uses.
  *
@@ -486,19 +486,30 @@ static void agg_end(struct cg *cg, const struct cg_global *g, int a)
 	emit_stack_release(em, mark);
 }
 
-void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
-		       int agg, int what)
+/*
+ * bpf_loop() callback (cpu, ctx): merge that CPU's copy of the statistic
+ * (key at scratch offset key, or u32 0) into the aggregate at scratch
+ * offset agg.  One callback per place, verified once whatever the
+ * number of CPUs, and no branch of it left for the verifier to follow
+ * in the probe.
+ */
+static int merge_callback(struct cg *cg, const struct cg_global *g, int key,
+			  int agg, int what)
 {
 	struct emitter *em = &cg->em;
-	int mark = emit_stack_mark(em), cpu = emit_stack_alloc(em, 8);
-	int loop = label_new(em), next = label_new(em), end = label_new(em);
+	char *name = arena_printf(cg->arena, "merge %d %d %d %d", g->map, key,
+				  agg, what);
+	struct cg_sub_save save;
+	int idx = cg_sub_find(cg, name), stop, next;
 
-	cg_zero(cg, CG_SCRATCH, agg, (what & CG_AGG_HIST) ?
-		(int)cg_stat_size(g) : (int)STAT_DATA_SIZE(0));
-	emit_store_imm(em, BPF_DW, BPF_REG_10, cpu, 0);
-	label_bind(em, loop);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, cpu);
-	emit_jcond_imm(em, BPF_JGE, BPF_REG_3, (int32_t)cg->lim.ncpus, end);
+	if (idx >= 0)
+		return idx;
+	cg_sub_begin(cg, &save);
+	stop = label_new(em);
+	next = label_new(em);
+	emit_mov_reg(em, BPF_REG_6, BPF_REG_1);
+	rt_lookup0(cg, CG_MAP_SCRATCH, stop);
+	emit_mov_reg(em, CG_SCRATCH, BPF_REG_0);
 	emit_ld_map(em, BPF_REG_1, g->map);
 	if (key < 0) {
 		emit_store_imm(em, BPF_W, BPF_REG_10, cg->key_slot, 0);
@@ -508,19 +519,37 @@ void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
 		emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
 		emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
 	}
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_6);
 	emit_call_helper(em, BPF_FUNC_map_lookup_percpu_elem);
 	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, next);
 	emit_mov_reg(em, BPF_REG_6, BPF_REG_0);
 	agg_merge(cg, g, agg, what, next);
 	label_bind(em, next);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, cpu);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
-	emit_store(em, BPF_DW, BPF_REG_10, cpu, BPF_REG_1);
-	emit_jump(em, loop);
-	label_bind(em, end);
+	emit_mov_imm(em, BPF_REG_0, 0);
+	emit_exit(em);
+	label_bind(em, stop);
+	emit_mov_imm(em, BPF_REG_0, 1);
+	emit_exit(em);
+	return cg_sub_end(cg, &save, name);
+}
+
+void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
+		       int agg, int what)
+{
+	struct emitter *em = &cg->em;
+	int cb = merge_callback(cg, g, key, agg, what);
+
+	cg_zero(cg, CG_SCRATCH, agg, (what & CG_AGG_HIST) ?
+		(int)cg_stat_size(g) : (int)STAT_DATA_SIZE(0));
+	if (cb < 0)
+		return;
+	emit_mov_imm(em, BPF_REG_1, (int32_t)cg->lim.ncpus);
+	emit_ld_func(em, BPF_REG_2, cb);
+	emit_mov_imm(em, BPF_REG_3, 0);
+	emit_mov_imm(em, BPF_REG_4, 0);
+	emit_call_helper(em, BPF_FUNC_loop);
 	if ((what & CG_AGG_VARIANCE) && (g->sd.ops & STAT_OP_VARIANCE))
 		agg_end(cg, g, agg);
-	emit_stack_release(em, mark);
 }
 
 /* The aggregate of the operand x in a new scratch buffer after hdr

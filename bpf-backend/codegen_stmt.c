@@ -87,7 +87,9 @@ void cg_forget_budget(struct cg *cg, int entry)
 	emit_alu_imm(em, BPF_AND, BPF_REG_1, (int32_t)mask);
 	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, entry);
 	emit_jcond_reg(em, BPF_JSLE, BPF_REG_1, BPF_REG_2, ok);
-	emit_mov_reg(em, BPF_REG_1, BPF_REG_2);
+	/* never at run time: a known value here would be explored as a
+	 * path of its own, so it is one that ends at the next charge */
+	emit_mov_imm(em, BPF_REG_1, 0);
 	label_bind(em, ok);
 	emit_store(em, BPF_DW, BPF_REG_10, cg->act_slot, BPF_REG_1);
 	cg_scratch_release(cg, mark);
