@@ -73,9 +73,10 @@ static void scan_hist(struct cg *cg, const struct expr *e)
 		g->sd_tok = e->tok;
 	} else if (g->sd.hist_type != d.hist_type || g->sd.start != d.start ||
 		   g->sd.stop != d.stop || g->sd.interval != d.interval) {
+		/* upstream names the global by its mangled C name */
 		diag_semantic_error(cg->diags, e->tok,
-				    "multiple histogram types declared on '%s'",
-				    g->var->name);
+				    "multiple histogram types declared on "
+				    "'__global_%s'", g->var->name);
 		cg->errors++;
 	}
 }
@@ -95,7 +96,8 @@ static void scan_variance(struct cg *cg, const struct expr *e)
 	}
 	if (g->sd_shift_set && g->sd.shift != shift) {
 		diag_semantic_error(cg->diags, e->tok,
-				    "conflicting bit shifts declared");
+				    "conflicting bit shifts declared "
+				    "(previously %d)", g->sd.shift);
 		cg->errors++;
 		return;
 	}
