@@ -82,6 +82,16 @@ static int iter_state_map(struct cg *cg)
 	return cg->map_iter;
 }
 
+/* sonde_iter with room for extra bytes after the state (a key) */
+static int iter_state_map_with(struct cg *cg, int extra)
+{
+	int m = iter_state_map(cg);
+
+	if (cg->maps[m].value_size < (unsigned)(ST_SIZE + extra))
+		cg->maps[m].value_size = ST_SIZE + extra;
+	return m;
+}
+
 /* r0 = &map[the u32 at stack slot], or goto fail */
 static void lookup_slot(struct cg *cg, int map, int slot, int fail)
 {
@@ -515,6 +525,108 @@ void cg_delete_all(struct cg *cg, const struct cg_global *g,
 	emit_call_helper(em, BPF_FUNC_for_each_map_elem);
 }
 
+/* ---- wrapping arrays --------------------------------------------------------- */
+
+/* r1 = the element's seq: at value + seqoff, or for statistics (key at
+ * r6) the largest of the CPUs' copies.  Clobbers r0-r5. */
+static void element_seq(struct cg *cg, const struct cg_global *g, int value)
+{
+	struct emitter *em = &cg->em;
+	int mark = emit_stack_mark(em), cpu, seq, loop, next, end;
+
+	if (g->var->type != TYPE_STATS) {
+		emit_load(em, BPF_DW, BPF_REG_1, value, g->vsize - 8);
+		return;
+	}
+	cpu = emit_stack_alloc(em, 8);
+	seq = emit_stack_alloc(em, 8);
+	loop = label_new(em);
+	next = label_new(em);
+	end = label_new(em);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, cpu, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, seq, 0);
+	label_bind(em, loop);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, cpu);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_3, (int32_t)cg->lim.ncpus, end);
+	emit_ld_map(em, BPF_REG_1, g->map);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_6);
+	emit_call_helper(em, BPF_FUNC_map_lookup_percpu_elem);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, next);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, g->vsize - 8);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, seq);
+	emit_jcond_reg(em, BPF_JLE, BPF_REG_1, BPF_REG_2, next);
+	emit_store(em, BPF_DW, BPF_REG_10, seq, BPF_REG_1);
+	label_bind(em, next);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, cpu);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, cpu, BPF_REG_1);
+	emit_jump(em, loop);
+	label_bind(em, end);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, seq);
+	emit_stack_release(em, mark);
+}
+
+/* bpf_for_each_map_elem() callback: keep the key with the smallest seq
+ * in sonde_iter (ST_BASE its seq, ST_N 1 once one is found) */
+static int oldest_callback(struct cg *cg, const struct cg_global *g)
+{
+	struct emitter *em = &cg->em;
+	char *key = arena_printf(cg->arena, "oldest %d", g->map);
+	struct cg_sub_save save;
+	int idx = cg_sub_find(cg, key), stop, older;
+
+	if (idx >= 0)
+		return idx;
+	cg_sub_begin(cg, &save);
+	stop = label_new(em);
+	older = label_new(em);
+	emit_mov_reg(em, BPF_REG_6, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_7, BPF_REG_3);
+	element_seq(cg, g, BPF_REG_7);
+	emit_mov_reg(em, BPF_REG_7, BPF_REG_1);
+	emit_store_imm(em, BPF_W, BPF_REG_10, cg->key_slot, 0);
+	lookup_slot(cg, iter_state_map_with(cg, g->ksize), cg->key_slot, stop);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_0, ST_BASE);
+	emit_jcond_reg(em, BPF_JLT, BPF_REG_7, BPF_REG_2, older);
+	ret(cg, 0);
+	label_bind(em, older);
+	emit_store(em, BPF_DW, BPF_REG_0, ST_BASE, BPF_REG_7);
+	emit_store_imm(em, BPF_DW, BPF_REG_0, ST_N, 1);
+	copy_words(cg, BPF_REG_0, ST_SIZE, BPF_REG_6, 0, g->ksize);
+	ret(cg, 0);
+	label_bind(em, stop);
+	ret(cg, 1);
+	return cg_sub_end(cg, &save, key);
+}
+
+void cg_wrap_evict(struct cg *cg, const struct cg_global *g)
+{
+	struct emitter *em = &cg->em;
+	int cb = oldest_callback(cg, g), st, skip = label_new(em);
+
+	st = iter_state_map_with(cg, g->ksize);
+	if (cb < 0) {
+		label_bind(em, skip);
+		return;
+	}
+	rt_lookup0(cg, st, skip);
+	emit_store_imm(em, BPF_DW, BPF_REG_0, ST_N, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_0, ST_BASE, -1);
+	emit_ld_map(em, BPF_REG_1, g->map);
+	emit_ld_func(em, BPF_REG_2, cb);
+	emit_mov_imm(em, BPF_REG_3, 0);
+	emit_mov_imm(em, BPF_REG_4, 0);
+	emit_call_helper(em, BPF_FUNC_for_each_map_elem);
+	rt_lookup0(cg, st, skip);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, ST_N);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, skip);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_0);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, ST_SIZE);
+	emit_ld_map(em, BPF_REG_1, g->map);
+	emit_call_helper(em, BPF_FUNC_map_delete_elem);
+	label_bind(em, skip);
+}
+
 /* ---- the statement ----------------------------------------------------------- */
 
 /* The sort column of s, its type and its offset in an entry */
@@ -658,7 +770,6 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
 		emit_atomic_fetch_add(em, BPF_DW, CG_GLOBALS, it->g->off,
 				      BPF_REG_1);
-		emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
 		emit_store(em, BPF_DW, BPF_REG_0, ST_BASE, BPF_REG_1);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
 		emit_ld_func(em, BPF_REG_2, renumber);

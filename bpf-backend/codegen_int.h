@@ -312,6 +312,9 @@ void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
 /* ---- codegen_foreach.c -------------------------------------------------- */
 
 void cg_foreach(struct cg *cg, const struct stmt *s);
+/* A full wrapping array ('%'): delete its oldest element, the head of
+ * SystemTap's element list (the smallest seq) */
+void cg_wrap_evict(struct cg *cg, const struct cg_global *g);
 /* delete a: every element of an array */
 void cg_delete_all(struct cg *cg, const struct cg_global *g,
 		   const struct token *tok);

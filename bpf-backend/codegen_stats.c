@@ -342,6 +342,21 @@ static void element_copy(struct cg *cg, const struct cg_global *g, int key,
 	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
 	emit_call_helper(em, BPF_FUNC_map_lookup_elem);
 	emit_jcond_imm(em, BPF_JNE, BPF_REG_0, 0, found);
+	if (g->var->decl && g->var->decl->wrap) {
+		cg_wrap_evict(cg, g);
+		emit_ld_map(em, BPF_REG_1, g->map);
+		emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
+		emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
+		emit_mov_reg(em, BPF_REG_3, CG_SCRATCH);
+		emit_alu_imm(em, BPF_ADD, BPF_REG_3, val);
+		emit_mov_imm(em, BPF_REG_4, BPF_NOEXIST);
+		emit_call_helper(em, BPF_FUNC_map_update_elem);
+		emit_ld_map(em, BPF_REG_1, g->map);
+		emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
+		emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
+		emit_call_helper(em, BPF_FUNC_map_lookup_elem);
+		emit_jcond_imm(em, BPF_JNE, BPF_REG_0, 0, found);
+	}
 	cg_raise_overflow(cg, g, tok);
 	label_bind(em, found);
 	emit_mov_reg(em, BPF_REG_6, BPF_REG_0);

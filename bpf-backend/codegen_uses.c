@@ -82,10 +82,6 @@ static int place_array(struct cg *cg, struct cg_global *g)
 	bool stats = v->type == TYPE_STATS;
 	int i;
 
-	if (decl && decl->wrap) {
-		cg_unsupported(cg, v->tok, "a wrapping array ('%')");
-		return -1;
-	}
 	g->storage = CG_ST_ARRAY;
 	for (i = 0; i < v->arity; i++)
 		g->ksize += type_bytes(cg, v->index_types[i]);

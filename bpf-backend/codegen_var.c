@@ -147,12 +147,27 @@ static void raise_overflow(struct cg *cg, const struct cg_global *g,
 		rt_raise(cg, "Array overflow, check MAXMAPENTRIES", tok);
 }
 
+/* r0 = bpf_map_update_elem(g's map, key, val, BPF_ANY) */
+static void update_call(struct cg *cg, const struct cg_global *g, int key,
+			int val)
+{
+	struct emitter *em = &cg->em;
+
+	emit_ld_map(em, BPF_REG_1, g->map);
+	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
+	emit_mov_reg(em, BPF_REG_3, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_3, val);
+	emit_mov_imm(em, BPF_REG_4, BPF_ANY);
+	emit_call_helper(em, BPF_FUNC_map_update_elem);
+}
+
 /*
  * Insert the element key -> scratch value buffer val, whose sequence
  * word is filled here; goes on at done.  BPF_ANY rather than
  * BPF_NOEXIST: if another CPU inserted the key meanwhile, this value
  * replaces its value, as a write after it would; the one branch left is
- * a full map.
+ * a full map, where a wrapping array ('%') drops its oldest element.
  */
 static void array_insert(struct cg *cg, const struct cg_global *g, int key,
 			 int val, const struct token *tok, int done)
@@ -162,14 +177,13 @@ static void array_insert(struct cg *cg, const struct cg_global *g, int key,
 	emit_mov_imm(em, BPF_REG_1, 1);
 	emit_atomic_fetch_add(em, BPF_DW, CG_GLOBALS, g->off, BPF_REG_1);
 	emit_store(em, BPF_DW, CG_SCRATCH, val + g->vsize - 8, BPF_REG_1);
-	emit_ld_map(em, BPF_REG_1, g->map);
-	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
-	emit_mov_reg(em, BPF_REG_3, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_3, val);
-	emit_mov_imm(em, BPF_REG_4, BPF_ANY);
-	emit_call_helper(em, BPF_FUNC_map_update_elem);
+	update_call(cg, g, key, val);
 	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, done);
+	if (g->var->decl && g->var->decl->wrap) {
+		cg_wrap_evict(cg, g);
+		update_call(cg, g, key, val);
+		emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, done);
+	}
 	raise_overflow(cg, g, tok);
 }
 
