@@ -17,6 +17,9 @@
  *      sort's order;
  *   3. after a sort, renumbers the elements' seq in sorted order, which
  *      is the in-place sort of the list (bpf_loop() again);
+ *      With a slice (a[k, *]) the whole array is sorted, as upstream
+ *      sorts its whole list, then the entries outside the slice are
+ *      dropped;
  *   4. iterates in the probe itself, as a loop charged to the action
  *      budget like for/while: binds the keys (and value), skips an
  *      element deleted meanwhile, runs the body.
@@ -47,11 +50,13 @@
 #define ST_BASE 40	/* renumbering: first new seq */
 #define ST_SIZE 48
 
-/* an entry: the sorted position's entry index, the sort value, seq, key */
+/* an entry: the sorted position's entry index, the sort value, seq,
+ * whether it is in the slice iterated, key */
 #define E_PERM 0
 #define E_VAL 8
 #define E_SEQ 16
-#define E_KEY 24
+#define E_IN 24
+#define E_KEY 32
 
 #define MAX_DEPTH 4
 #define BPF_LOOP_MAX (1u << 23)
@@ -71,6 +76,7 @@ struct iter {
 	int esize;		/* bytes of an entry */
 	bool stats;
 	struct sortspec sort;
+	unsigned slice;		/* a[k, *]: bit i set if key i is given */
 };
 
 static int iter_state_map(struct cg *cg)
@@ -229,15 +235,46 @@ static void collect_stats(struct cg *cg, const struct iter *it)
 	emit_stack_release(em, mark);
 }
 
+/*
+ * a[k, *]: E_IN of the entry at r9 = whether the key at r6 has the
+ * given keys, which run_loop() packed at ST_SIZE in the state at r8.
+ */
+static void slice_filter(struct cg *cg, const struct iter *it)
+{
+	struct emitter *em = &cg->em;
+	const struct vardecl *v = it->g->var;
+	int i, k, off = 0, size;
+
+	emit_mov_imm(em, BPF_REG_3, 0);
+	for (i = 0; i < v->arity; i++) {
+		size = v->index_types[i] == TYPE_STRING ? (int)cg->slot : 8;
+		for (k = 0; (it->slice >> i & 1) && k < size; k += 8) {
+			emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_6, off + k);
+			emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_8,
+				  ST_SIZE + off + k);
+			emit_alu_reg(em, BPF_XOR, BPF_REG_1, BPF_REG_2);
+			emit_alu_reg(em, BPF_OR, BPF_REG_3, BPF_REG_1);
+		}
+		off += size;
+	}
+	/* r3 = r3 == 0, without a branch */
+	emit_mov_reg(em, BPF_REG_1, BPF_REG_3);
+	emit_insn(em, INSN_NEG64(BPF_REG_1));
+	emit_alu_reg(em, BPF_OR, BPF_REG_3, BPF_REG_1);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_3, 63);
+	emit_alu_imm(em, BPF_XOR, BPF_REG_3, 1);
+	emit_store(em, BPF_DW, BPF_REG_9, E_IN, BPF_REG_3);
+}
+
 /* bpf_for_each_map_elem() callback (map, key, value, ctx): append the
  * element to the entries */
 static int collect_callback(struct cg *cg, const struct iter *it)
 {
 	struct emitter *em = &cg->em;
 	const struct cg_global *g = it->g;
-	char *key = arena_printf(cg->arena, "collect %d %d %d %d %d", g->map,
+	char *key = arena_printf(cg->arena, "collect %d %d %d %d %d %u", g->map,
 				 it->emap, it->sort.col, it->sort.agg,
-				 (int)cg->lim.ncpus);
+				 (int)cg->lim.ncpus, it->slice);
 	struct cg_sub_save save;
 	int idx = cg_sub_find(cg, key), stop, slot;
 
@@ -260,6 +297,8 @@ static int collect_callback(struct cg *cg, const struct iter *it)
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
 	emit_store(em, BPF_DW, BPF_REG_8, ST_N, BPF_REG_1);
 	copy_words(cg, BPF_REG_9, E_KEY, BPF_REG_6, 0, g->ksize);
+	if (it->slice)
+		slice_filter(cg, it);
 	if (it->stats) {
 		collect_stats(cg, it);
 	} else {
@@ -482,6 +521,48 @@ static int renumber_callback(struct cg *cg, const struct iter *it)
 	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, pos);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_2);
 	emit_store(em, BPF_DW, BPF_REG_0, it->g->vsize - 8, BPF_REG_1);
+	label_bind(em, next);
+	ret(cg, 0);
+	label_bind(em, stop);
+	ret(cg, 1);
+	return cg_sub_end(cg, &save, key);
+}
+
+/* bpf_loop() callback (i, ctx): a slice keeps the entries in it, in
+ * order: position ST_START (the next kept) takes position i's entry if
+ * that entry is in the slice */
+static int compact_callback(struct cg *cg, const struct iter *it)
+{
+	struct emitter *em = &cg->em;
+	char *key = arena_printf(cg->arena, "compact %d", it->emap);
+	struct cg_sub_save save;
+	int idx = cg_sub_find(cg, key), stop, next, pos, p;
+
+	if (idx >= 0)
+		return idx;
+	cg_sub_begin(cg, &save);
+	stop = label_new(em);
+	next = label_new(em);
+	pos = emit_stack_alloc(em, 8);
+	p = emit_stack_alloc(em, 8);
+	emit_store(em, BPF_DW, BPF_REG_10, pos, BPF_REG_1);
+	entry_at_pos(cg, it, pos, p, stop);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, E_IN);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, next);
+	emit_store_imm(em, BPF_W, BPF_REG_10, cg->key_slot, 0);
+	lookup_slot(cg, iter_state_map(cg), cg->key_slot, stop);
+	emit_mov_reg(em, BPF_REG_8, BPF_REG_0);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_8, ST_START);
+	lookup_index(cg, it->emap, BPF_REG_1, cg->key_slot, stop);
+	/* the kept entry's index: position pos's perm */
+	emit_mov_reg(em, BPF_REG_7, BPF_REG_0);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, pos);
+	lookup_index(cg, it->emap, BPF_REG_1, cg->key_slot, stop);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, E_PERM);
+	emit_store(em, BPF_DW, BPF_REG_7, E_PERM, BPF_REG_1);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_8, ST_START);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_8, ST_START, BPF_REG_1);
 	label_bind(em, next);
 	ret(cg, 0);
 	label_bind(em, stop);
@@ -722,6 +803,39 @@ static void bind_var(struct cg *cg, struct vardecl *v, const struct token *tok,
 		emit_store(&cg->em, BPF_DW, reg, off, BPF_REG_0);
 }
 
+/* a[k, *]: the given keys, packed as in a key, into sonde_iter at
+ * ST_SIZE for slice_filter() */
+static void slice_keys(struct cg *cg, const struct stmt *s,
+		       const struct iter *it, int fail)
+{
+	struct emitter *em = &cg->em;
+	const struct cg_global *g = it->g;
+	int smark = cg_scratch_mark(cg), buf, off = 0, i, m;
+	int st = iter_state_map_with(cg, g->ksize);
+
+	buf = cg_scratch_alloc(cg, s->tok, g->ksize);
+	cg_zero(cg, CG_SCRATCH, buf, g->ksize);
+	for (i = 0; i < s->slots.n; i++) {
+		const struct expr *k = s->slots.v[i];
+		bool str = g->var->index_types[i] == TYPE_STRING;
+
+		m = cg_scratch_mark(cg);
+		if (k->kind != E_WILDCARD && str) {
+			cg_str(cg, k);
+			emit_mov_reg(em, BPF_REG_3, BPF_REG_0);
+			cg_str_copy(cg, CG_SCRATCH, buf + off);
+		} else if (k->kind != E_WILDCARD) {
+			cg_long(cg, k);
+			emit_store(em, BPF_DW, CG_SCRATCH, buf + off, BPF_REG_0);
+		}
+		cg_scratch_release(cg, m);
+		off += str ? (int)cg->slot : 8;
+	}
+	rt_lookup0(cg, st, fail);
+	copy_words(cg, BPF_REG_0, ST_SIZE, CG_SCRATCH, buf, g->ksize);
+	cg_scratch_release(cg, smark);
+}
+
 /* Steps 1-3, then the loop of step 4 */
 static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 {
@@ -732,18 +846,24 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	int n = emit_stack_alloc(em, 8), pos = emit_stack_alloc(em, 8);
 	int ep = emit_stack_alloc(em, 8), vp = emit_stack_alloc(em, 8);
 	int entry = emit_stack_alloc(em, 8);
-	int collect, sort, renumber = -1, top = cg_label(cg), st, i, off;
+	int collect, sort, renumber = -1, compact = -1, top = cg_label(cg);
+	int st, i, off;
 	int body = label_new(em);
 
 	if (s->limit) {
 		cg_long(cg, s->limit);
 		emit_store(em, BPF_DW, BPF_REG_10, lim, BPF_REG_0);
 	}
+	if (it->slice)
+		slice_keys(cg, s, it, loop.brk);
 	collect = collect_callback(cg, it);
 	sort = sort_callback(cg, it);
 	if (it->sort.col >= 0)
 		renumber = renumber_callback(cg, it);
-	if (collect < 0 || sort < 0 || (it->sort.col >= 0 && renumber < 0))
+	if (it->slice)
+		compact = compact_callback(cg, it);
+	if (collect < 0 || sort < 0 || (it->sort.col >= 0 && renumber < 0) ||
+	    (it->slice && compact < 0))
 		return;
 	st = iter_state_map(cg);
 	/* 1. collect */
@@ -776,6 +896,19 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 		emit_mov_imm(em, BPF_REG_3, 0);
 		emit_mov_imm(em, BPF_REG_4, 0);
 		emit_call_helper(em, BPF_FUNC_loop);
+	}
+	/* a slice: only its entries, in order */
+	if (compact >= 0) {
+		rt_lookup0(cg, st, loop.brk);
+		emit_store_imm(em, BPF_DW, BPF_REG_0, ST_START, 0);
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
+		emit_ld_func(em, BPF_REG_2, compact);
+		emit_mov_imm(em, BPF_REG_3, 0);
+		emit_mov_imm(em, BPF_REG_4, 0);
+		emit_call_helper(em, BPF_FUNC_loop);
+		rt_lookup0(cg, st, loop.brk);
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, ST_START);
+		emit_store(em, BPF_DW, BPF_REG_10, n, BPF_REG_1);
 	}
 	/* limit N: at most N iterations */
 	if (s->limit) {
@@ -852,15 +985,14 @@ void cg_foreach(struct cg *cg, const struct stmt *s)
 		cg_unsupported(cg, s->tok, "foreach over a histogram");
 		return;
 	}
-	if (s->has_slots) {
-		cg_unsupported(cg, s->tok, "foreach over an array slice");
-		return;
-	}
 	it.g = s->array->var ? cg_global_of(cg, s->array->var) : NULL;
 	if (!it.g || it.g->storage != CG_ST_ARRAY) {
 		cg_unsupported(cg, s->tok, "foreach over this array");
 		return;
 	}
+	for (int i = 0; s->has_slots && i < s->slots.n && i < 32; i++)
+		if (((const struct expr *)s->slots.v[i])->kind != E_WILDCARD)
+			it.slice |= 1u << i;
 	it.stats = it.g->var->type == TYPE_STATS;
 	if (it.stats && s->value_decl) {
 		cg_unsupported(cg, s->tok, "a value variable over statistics");
