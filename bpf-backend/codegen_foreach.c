@@ -976,13 +976,92 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	emit_stack_release(em, mark);
 }
 
+/*
+ * foreach (b in @hist_*(s)): every bucket index in order, the value the
+ * bucket's count, from one aggregate taken before the loop (upstream
+ * iterates the buckets of its aggregate the same way).
+ */
+static void hist_loop(struct cg *cg, const struct stmt *s)
+{
+	struct emitter *em = &cg->em;
+	const struct foreach_key *k = s->keys.n ? s->keys.v[0] : NULL;
+	struct cg_loop loop = { cg_label(cg), cg_label(cg), cg->loop, NULL };
+	int mark = emit_stack_mark(em), n = emit_stack_alloc(em, 8);
+	int pos = emit_stack_alloc(em, 8), entry = emit_stack_alloc(em, 8);
+	int smark = cg_scratch_mark(cg), agg, top = cg_label(cg);
+	int body = label_new(em), ok;
+	struct cg_global *g;
+
+	if (s->keys.n != 1 || s->value_sort || k->sort) {
+		cg_unsupported(cg, s->tok, "sorting a histogram's buckets");
+		return;
+	}
+	if (s->limit) {
+		cg_long(cg, s->limit);
+		emit_store(em, BPF_DW, BPF_REG_10, n, BPF_REG_0);
+	}
+	agg = cg_aggregate_operand(cg, s->array->left, CG_AGG_HIST, 0, &g);
+	if (agg < 0)
+		return;
+	if (s->limit) {
+		ok = label_new(em);
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
+		emit_jcond_imm(em, BPF_JSLE, BPF_REG_1, g->sd.nbuckets, ok);
+		emit_store_imm(em, BPF_DW, BPF_REG_10, n, g->sd.nbuckets);
+		label_bind(em, ok);
+	} else {
+		emit_store_imm(em, BPF_DW, BPF_REG_10, n, g->sd.nbuckets);
+	}
+	cg_remember_budget(cg, entry);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, pos, 0);
+	cg_bind(cg, top);
+	cg_charge_iteration(cg, s->body, s->tok);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, pos);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, n);
+	emit_jcond_reg(em, BPF_JSLT, BPF_REG_1, BPF_REG_2, body);
+	cg_goto(cg, loop.brk);
+	label_bind(em, body);
+	cg->dead = false;
+	/* pos < n <= nbuckets: the verifier sees the bucket in bounds */
+	ok = label_new(em);
+	emit_jcond_imm(em, BPF_JLT, BPF_REG_1, g->sd.nbuckets, ok);
+	cg->label_used[loop.brk] = true;
+	emit_jump(em, loop.brk);
+	label_bind(em, ok);
+	emit_mov_reg(em, BPF_REG_0, BPF_REG_1);
+	bind_var(cg, k->var, k->tok, false);
+	if (s->value_decl) {
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, pos);
+		emit_alu_imm(em, BPF_LSH, BPF_REG_1, 3);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
+		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_1, agg + 56);
+		bind_var(cg, s->value_decl, s->value_var, false);
+	}
+	cg->loop = &loop;
+	cg_stmt(cg, s->body);
+	cg->loop = loop.outer;
+	cg_bind(cg, loop.cont);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, pos);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, pos, BPF_REG_1);
+	cg_goto(cg, top);
+	cg_bind(cg, loop.brk);
+	cg_forget_budget(cg, entry);
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+}
+
 void cg_foreach(struct cg *cg, const struct stmt *s)
 {
 	struct iter it = { 0 };
 	int smark = cg_scratch_mark(cg);
 
+	if (s->array->kind == E_HISTOGRAM) {
+		hist_loop(cg, s);
+		return;
+	}
 	if (s->array->kind != E_SYMBOL) {
-		cg_unsupported(cg, s->tok, "foreach over a histogram");
+		cg_unsupported(cg, s->tok, "foreach over this");
 		return;
 	}
 	it.g = s->array->var ? cg_global_of(cg, s->array->var) : NULL;

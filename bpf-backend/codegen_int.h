@@ -308,6 +308,11 @@ void cg_stat_clear(struct cg *cg, const struct cg_global *g);
 #define CG_AGG_HIST 4
 void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
 		       int agg, int what);
+/* The same for the operand x of an operator (s or s[k]), into a new
+ * scratch buffer hdr bytes after its start; returns the aggregate's
+ * offset, or -1 after reporting */
+int cg_aggregate_operand(struct cg *cg, const struct expr *x, int what,
+			 int hdr, struct cg_global **gp);
 
 /* ---- codegen_foreach.c -------------------------------------------------- */
 

@@ -571,8 +571,8 @@ void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
 
 /* The aggregate of the operand x in a new scratch buffer after hdr
  * bytes; returns its offset, or -1 after reporting */
-static int aggregate_operand(struct cg *cg, const struct expr *x, int what,
-			     int hdr, struct cg_global **gp)
+int cg_aggregate_operand(struct cg *cg, const struct expr *x, int what,
+			 int hdr, struct cg_global **gp)
 {
 	struct cg_global *g = stats_of(cg, x);
 	int key = -1, agg;
@@ -606,7 +606,7 @@ void cg_stat_op(struct cg *cg, const struct expr *e)
 	int smark = cg_scratch_mark(cg), agg;
 	struct cg_global *g;
 
-	agg = aggregate_operand(cg, e->left,
+	agg = cg_aggregate_operand(cg, e->left,
 				e->stat == STAT_COUNT || e->stat == STAT_SUM ? 0 :
 				e->stat == STAT_VARIANCE ? CG_AGG_VARIANCE :
 				CG_AGG_MINMAX, 0, &g);
@@ -659,7 +659,7 @@ void cg_print_hist(struct cg *cg, const struct expr *e)
 		return;
 	}
 	/* the record header right before the aggregate */
-	agg = aggregate_operand(cg, h->left, CG_AGG_HIST | CG_AGG_MINMAX |
+	agg = cg_aggregate_operand(cg, h->left, CG_AGG_HIST | CG_AGG_MINMAX |
 				CG_AGG_VARIANCE, sizeof(struct sonde_rec_hist),
 				&g);
 	if (agg < 0)
@@ -699,7 +699,7 @@ void cg_hist_index(struct cg *cg, const struct expr *e)
 
 	cg_long(cg, e->left);
 	emit_store(em, BPF_DW, BPF_REG_10, idx, BPF_REG_0);
-	agg = aggregate_operand(cg, h->left, CG_AGG_HIST, 0, &g);
+	agg = cg_aggregate_operand(cg, h->left, CG_AGG_HIST, 0, &g);
 	if (agg >= 0) {
 		check_empty(cg, agg, h->tok);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, idx);
