@@ -236,19 +236,20 @@ static void collect_stats(struct cg *cg, const struct iter *it)
 }
 
 /*
- * a[k, *]: E_IN of the entry at r9 = whether the key at r6 has the
- * given keys, which run_loop() packed at ST_SIZE in the state at r8.
+ * r3 = 0 if the key at r6 has the keys given in a slice (bit i of mask:
+ * key i is given), packed as in a key at ST_SIZE in the state at r8.
  */
-static void slice_filter(struct cg *cg, const struct iter *it)
+static void slice_compare(struct cg *cg, const struct cg_global *g,
+			  unsigned mask)
 {
 	struct emitter *em = &cg->em;
-	const struct vardecl *v = it->g->var;
+	const struct vardecl *v = g->var;
 	int i, k, off = 0, size;
 
 	emit_mov_imm(em, BPF_REG_3, 0);
 	for (i = 0; i < v->arity; i++) {
 		size = v->index_types[i] == TYPE_STRING ? (int)cg->slot : 8;
-		for (k = 0; (it->slice >> i & 1) && k < size; k += 8) {
+		for (k = 0; (mask >> i & 1) && k < size; k += 8) {
 			emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_6, off + k);
 			emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_8,
 				  ST_SIZE + off + k);
@@ -257,6 +258,15 @@ static void slice_filter(struct cg *cg, const struct iter *it)
 		}
 		off += size;
 	}
+}
+
+/* a[k, *]: E_IN of the entry at r9 = whether the key at r6 is in the
+ * slice run_loop() packed at ST_SIZE in the state at r8 */
+static void slice_filter(struct cg *cg, const struct iter *it)
+{
+	struct emitter *em = &cg->em;
+
+	slice_compare(cg, it->g, it->slice);
 	/* r3 = r3 == 0, without a branch */
 	emit_mov_reg(em, BPF_REG_1, BPF_REG_3);
 	emit_insn(em, INSN_NEG64(BPF_REG_1));
@@ -606,6 +616,95 @@ void cg_delete_all(struct cg *cg, const struct cg_global *g,
 	emit_call_helper(em, BPF_FUNC_for_each_map_elem);
 }
 
+/* ---- delete a[k, *], [k, *] in a -------------------------------------------- */
+
+static void slice_keys(struct cg *cg, const struct cg_global *g,
+		       const struct ptrvec *slots, const struct token *tok,
+		       int fail);
+
+static unsigned slice_mask(const struct ptrvec *args)
+{
+	unsigned mask = 0;
+
+	for (int i = 0; i < args->n && i < 32; i++)
+		if (((const struct expr *)args->v[i])->kind != E_WILDCARD)
+			mask |= 1u << i;
+	return mask;
+}
+
+bool cg_is_slice(const struct ptrvec *args)
+{
+	for (int i = 0; i < args->n; i++)
+		if (((const struct expr *)args->v[i])->kind == E_WILDCARD)
+			return true;
+	return false;
+}
+
+/* bpf_for_each_map_elem() callback: delete the element if in the
+ * slice (in: note that one is and stop) */
+static int slice_callback(struct cg *cg, const struct cg_global *g,
+			  unsigned mask, bool in)
+{
+	struct emitter *em = &cg->em;
+	char *key = arena_printf(cg->arena, "%s %d %u", in ? "in" : "unset",
+				 g->map, mask);
+	struct cg_sub_save save;
+	int idx = cg_sub_find(cg, key), stop, out;
+
+	if (idx >= 0)
+		return idx;
+	cg_sub_begin(cg, &save);
+	stop = label_new(em);
+	out = label_new(em);
+	emit_mov_reg(em, BPF_REG_6, BPF_REG_2);
+	emit_store_imm(em, BPF_W, BPF_REG_10, cg->key_slot, 0);
+	lookup_slot(cg, iter_state_map_with(cg, g->ksize), cg->key_slot, stop);
+	emit_mov_reg(em, BPF_REG_8, BPF_REG_0);
+	slice_compare(cg, g, mask);
+	emit_jcond_imm(em, BPF_JNE, BPF_REG_3, 0, out);
+	if (in) {
+		emit_store_imm(em, BPF_DW, BPF_REG_8, ST_N, 1);
+		ret(cg, 1);
+	} else {
+		emit_ld_map(em, BPF_REG_1, g->map);
+		emit_mov_reg(em, BPF_REG_2, BPF_REG_6);
+		emit_call_helper(em, BPF_FUNC_map_delete_elem);
+	}
+	label_bind(em, out);
+	ret(cg, 0);
+	label_bind(em, stop);
+	ret(cg, 1);
+	return cg_sub_end(cg, &save, key);
+}
+
+void cg_slice_op(struct cg *cg, const struct cg_global *g,
+		 const struct ptrvec *args, const struct token *tok, bool in)
+{
+	struct emitter *em = &cg->em;
+	int cb = slice_callback(cg, g, slice_mask(args), in);
+	int st = iter_state_map_with(cg, g->ksize), done = label_new(em);
+
+	emit_mov_imm(em, BPF_REG_0, 0);
+	if (cb < 0) {
+		label_bind(em, done);
+		return;
+	}
+	slice_keys(cg, g, args, tok, done);
+	rt_lookup0(cg, st, done);
+	emit_store_imm(em, BPF_DW, BPF_REG_0, ST_N, 0);
+	emit_ld_map(em, BPF_REG_1, g->map);
+	emit_ld_func(em, BPF_REG_2, cb);
+	emit_mov_imm(em, BPF_REG_3, 0);
+	emit_mov_imm(em, BPF_REG_4, 0);
+	emit_call_helper(em, BPF_FUNC_for_each_map_elem);
+	emit_mov_imm(em, BPF_REG_0, 0);
+	if (in) {
+		rt_lookup0(cg, st, done);
+		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_0, ST_N);
+	}
+	label_bind(em, done);
+}
+
 /* ---- wrapping arrays --------------------------------------------------------- */
 
 /* r1 = the element's seq: at value + seqoff, or for statistics (key at
@@ -804,19 +903,19 @@ static void bind_var(struct cg *cg, struct vardecl *v, const struct token *tok,
 }
 
 /* a[k, *]: the given keys, packed as in a key, into sonde_iter at
- * ST_SIZE for slice_filter() */
-static void slice_keys(struct cg *cg, const struct stmt *s,
-		       const struct iter *it, int fail)
+ * ST_SIZE for slice_compare() */
+static void slice_keys(struct cg *cg, const struct cg_global *g,
+		       const struct ptrvec *slots, const struct token *tok,
+		       int fail)
 {
 	struct emitter *em = &cg->em;
-	const struct cg_global *g = it->g;
 	int smark = cg_scratch_mark(cg), buf, off = 0, i, m;
 	int st = iter_state_map_with(cg, g->ksize);
 
-	buf = cg_scratch_alloc(cg, s->tok, g->ksize);
+	buf = cg_scratch_alloc(cg, tok, g->ksize);
 	cg_zero(cg, CG_SCRATCH, buf, g->ksize);
-	for (i = 0; i < s->slots.n; i++) {
-		const struct expr *k = s->slots.v[i];
+	for (i = 0; i < slots->n; i++) {
+		const struct expr *k = slots->v[i];
 		bool str = g->var->index_types[i] == TYPE_STRING;
 
 		m = cg_scratch_mark(cg);
@@ -855,7 +954,7 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 		emit_store(em, BPF_DW, BPF_REG_10, lim, BPF_REG_0);
 	}
 	if (it->slice)
-		slice_keys(cg, s, it, loop.brk);
+		slice_keys(cg, it->g, &s->slots, s->tok, loop.brk);
 	collect = collect_callback(cg, it);
 	sort = sort_callback(cg, it);
 	if (it->sort.col >= 0)

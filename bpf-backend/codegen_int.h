@@ -320,6 +320,11 @@ void cg_foreach(struct cg *cg, const struct stmt *s);
 /* A full wrapping array ('%'): delete its oldest element, the head of
  * SystemTap's element list (the smallest seq) */
 void cg_wrap_evict(struct cg *cg, const struct cg_global *g);
+/* Does an index list hold a '*'? */
+bool cg_is_slice(const struct ptrvec *args);
+/* delete a[k, *] (in false), or r0 = [k, *] in a (in true) */
+void cg_slice_op(struct cg *cg, const struct cg_global *g,
+		 const struct ptrvec *args, const struct token *tok, bool in);
 /* delete a: every element of an array */
 void cg_delete_all(struct cg *cg, const struct cg_global *g,
 		   const struct token *tok);

@@ -250,6 +250,10 @@ void cg_in(struct cg *cg, const struct expr *e)
 		emit_mov_imm(em, BPF_REG_0, 0);
 		return;
 	}
+	if (cg_is_slice(&e->args)) {
+		cg_slice_op(cg, g, &e->args, e->tok, true);
+		return;
+	}
 	key = build_key(cg, g, &e->args, e->tok);
 	done = label_new(em);
 	array_lookup(cg, g, key);
@@ -518,6 +522,10 @@ void cg_delete(struct cg *cg, const struct stmt *s)
 		g = array_of(cg, x);
 		if (!g)
 			return;
+		if (cg_is_slice(&x->args)) {
+			cg_slice_op(cg, g, &x->args, x->tok, false);
+			return;
+		}
 		key = build_key(cg, g, &x->args, x->tok);
 		emit_ld_map(em, BPF_REG_1, g->map);
 		emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
