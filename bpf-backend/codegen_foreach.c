@@ -20,9 +20,11 @@
  *      With a slice (a[k, *]) the whole array is sorted, as upstream
  *      sorts its whole list, then the entries outside the slice are
  *      dropped;
- *   4. iterates in the probe itself, as a loop charged to the action
- *      budget like for/while: binds the keys (and value), skips an
- *      element deleted meanwhile, runs the body.
+ *   4. iterates with bpf_loop(), the body in a callback whose frame
+ *      mirrors the probe's (budget, locals and temporaries keep their
+ *      offsets), the budget and long locals passed through the scratch
+ *      frame: binds the keys (and value), skips an element deleted
+ *      meanwhile, runs the body.
  *
  * The callbacks keep their state in sonde_iter (per CPU) so that the
  * verifier checks each once.  Kernel floor: bpf_for_each_map_elem()
@@ -913,7 +915,7 @@ static void slice_keys(struct cg *cg, const struct cg_global *g,
 	int st = iter_state_map_with(cg, g->ksize);
 
 	buf = cg_scratch_alloc(cg, tok, g->ksize);
-	cg_zero(cg, CG_SCRATCH, buf, g->ksize);
+	cg_clear(cg, CG_SCRATCH, buf, g->ksize);
 	for (i = 0; i < slots->n; i++) {
 		const struct expr *k = slots->v[i];
 		bool str = g->var->index_types[i] == TYPE_STRING;
@@ -935,26 +937,171 @@ static void slice_keys(struct cg *cg, const struct cg_global *g,
 	cg_scratch_release(cg, smark);
 }
 
+/*
+ * The body's callback shares the probe's locals and action budget with
+ * it through the scratch frame at ls: a word the callback sets when the
+ * handler must end (next, an error), the budget, then each long local.
+ * Going through map memory also keeps what the verifier knows of them
+ * from one iteration out of the next, so it checks the callback once.
+ */
+static void stash(struct cg *cg, int ls, int frame)
+{
+	struct emitter *em = &cg->em;
+	int i;
+
+	emit_load(em, BPF_DW, BPF_REG_1, frame, cg->act_slot);
+	emit_store(em, BPF_DW, CG_SCRATCH, ls + 8, BPF_REG_1);
+	for (i = 0; i < cg->nlocals; i++) {
+		if (cg->locals[i].var->type == TYPE_STRING)
+			continue;
+		emit_load(em, BPF_DW, BPF_REG_1, frame, cg->locals[i].off);
+		emit_store(em, BPF_DW, CG_SCRATCH, ls + 16 + 8 * i, BPF_REG_1);
+	}
+}
+
+static void unstash(struct cg *cg, int ls, int frame)
+{
+	struct emitter *em = &cg->em;
+	int i;
+
+	emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, ls + 8);
+	emit_store(em, BPF_DW, frame, cg->act_slot, BPF_REG_1);
+	for (i = 0; i < cg->nlocals; i++) {
+		if (cg->locals[i].var->type == TYPE_STRING)
+			continue;
+		emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, ls + 16 + 8 * i);
+		emit_store(em, BPF_DW, frame, cg->locals[i].off, BPF_REG_1);
+	}
+}
+
+/*
+ * bpf_loop() callback (position, ctx): one iteration of the foreach s.
+ * Its frame mirrors the probe's first depth bytes; r9 and r8 are looked
+ * up again.  Returns 0 to go on, 1 for break, next or an error (which
+ * also sets the word at ls).
+ */
+static int body_callback(struct cg *cg, const struct stmt *s,
+			 const struct iter *it, int ls, int depth)
+{
+	struct emitter *em = &cg->em;
+	const struct vardecl *v = it->g->var;
+	char *key = arena_printf(cg->arena, "body %p %d", (const void *)s,
+				 depth);
+	struct cg_loop loop = { 0 };
+	struct cg_sub_save save;
+	int pos, ep, vp, i, off, stop, ended;
+	uint32_t mask = 1;
+
+	cg_sub_begin_mirror(cg, &save, depth);
+	loop.brk = cg_label(cg);
+	loop.cont = cg_label(cg);
+	loop.outer = save.loop;		/* for the nesting depth */
+	loop.array = NULL;
+	stop = label_new(em);
+	ended = cg_label(cg);
+	cg->exit_label = ended;
+	pos = emit_stack_alloc(em, 8);
+	ep = emit_stack_alloc(em, 8);
+	vp = emit_stack_alloc(em, 8);
+	emit_store(em, BPF_DW, BPF_REG_10, pos, BPF_REG_1);
+	rt_lookup0(cg, CG_MAP_SCRATCH, stop);
+	emit_mov_reg(em, CG_SCRATCH, BPF_REG_0);
+	if (cg->map_globals >= 0) {
+		rt_lookup0(cg, cg->map_globals, stop);
+		emit_mov_reg(em, CG_GLOBALS, BPF_REG_0);
+	}
+	unstash(cg, ls, BPF_REG_10);
+	/* the budget as the verifier sees it: some value it can bound */
+	while (mask < cg->lim.maxaction)
+		mask = mask << 1 | 1;
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, cg->act_slot);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, (int32_t)mask);
+	emit_store(em, BPF_DW, BPF_REG_10, cg->act_slot, BPF_REG_1);
+	cg_charge_iteration(cg, s->body, s->tok);
+	emit_load(em, BPF_DW, BPF_REG_6, BPF_REG_10, pos);
+	lookup_index(cg, it->emap, BPF_REG_6, cg->key_slot, stop);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, E_PERM);
+	lookup_index(cg, it->emap, BPF_REG_1, cg->key_slot, stop);
+	emit_store(em, BPF_DW, BPF_REG_10, ep, BPF_REG_0);
+	/* an element deleted since the loop began is skipped */
+	emit_ld_map(em, BPF_REG_1, it->g->map);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_0);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, E_KEY);
+	emit_call_helper(em, BPF_FUNC_map_lookup_elem);
+	cg_jcond(cg, BPF_JEQ, BPF_REG_0, 0, loop.cont);
+	emit_store(em, BPF_DW, BPF_REG_10, vp, BPF_REG_0);
+	for (i = 0, off = E_KEY; i < s->keys.n; i++) {
+		const struct foreach_key *k = s->keys.v[i];
+		bool str = v->index_types[i] == TYPE_STRING;
+
+		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, ep);
+		if (str)
+			emit_alu_imm(em, BPF_ADD, BPF_REG_3, off);
+		else
+			emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_3, off);
+		bind_var(cg, k->var, k->tok, str);
+		off += str ? (int)cg->slot : 8;
+	}
+	if (s->value_decl) {
+		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, vp);
+		if (v->type != TYPE_STRING)
+			emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_3, 0);
+		bind_var(cg, s->value_decl, s->value_var, v->type == TYPE_STRING);
+	}
+	cg->loop = &loop;
+	cg_stmt(cg, s->body);
+	cg->loop = NULL;
+	cg->dead = false;
+	cg_bind(cg, loop.cont);
+	stash(cg, ls, BPF_REG_10);
+	ret(cg, 0);
+	/* the blocks no jump reaches are left out: the verifier refuses
+	 * unreachable code */
+	label_bind(em, loop.brk);
+	if (cg->label_used[loop.brk]) {
+		stash(cg, ls, BPF_REG_10);
+		ret(cg, 1);
+	}
+	label_bind(em, ended);
+	if (cg->label_used[ended] || cg->error_label >= 0) {
+		emit_store_imm(em, BPF_DW, CG_SCRATCH, ls, 1);
+		ret(cg, 1);
+	}
+	label_bind(em, stop);
+	ret(cg, 1);
+	if (cg->error_label >= 0)
+		rt_error_tail(cg);
+	return cg_sub_end(cg, &save, key);
+}
+
+/* A mask that keeps any count up to cap: at run time n <= cap already,
+ * and the verifier learns it without a branch, which bounds the loop
+ * for small arrays */
+static uint32_t count_mask(unsigned cap)
+{
+	uint32_t m = 1;
+
+	while (m < cap)
+		m = m << 1 | 1;
+	return m;
+}
+
 /* Steps 1-3, then the loop of step 4 */
 static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 {
 	struct emitter *em = &cg->em;
-	const struct vardecl *v = it->g->var;
 	struct cg_loop loop = { cg_label(cg), cg_label(cg), cg->loop, it->g };
-	int mark = emit_stack_mark(em), lim = emit_stack_alloc(em, 8);
-	int n = emit_stack_alloc(em, 8), pos = emit_stack_alloc(em, 8);
-	int ep = emit_stack_alloc(em, 8), vp = emit_stack_alloc(em, 8);
-	int entry = emit_stack_alloc(em, 8);
-	int collect, sort, renumber = -1, compact = -1, top = cg_label(cg);
-	int st, i, off;
-	int body = label_new(em);
+	int out = cg_label(cg), mark = emit_stack_mark(em);
+	int lim = emit_stack_alloc(em, 8);
+	int n = emit_stack_alloc(em, 8), entry = emit_stack_alloc(em, 8);
+	int collect, sort, renumber = -1, compact = -1, body, ok, ls, st;
 
 	if (s->limit) {
 		cg_long(cg, s->limit);
 		emit_store(em, BPF_DW, BPF_REG_10, lim, BPF_REG_0);
 	}
 	if (it->slice)
-		slice_keys(cg, it->g, &s->slots, s->tok, loop.brk);
+		slice_keys(cg, it->g, &s->slots, s->tok, out);
 	collect = collect_callback(cg, it);
 	sort = sort_callback(cg, it);
 	if (it->sort.col >= 0)
@@ -966,7 +1113,7 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 		return;
 	st = iter_state_map(cg);
 	/* 1. collect */
-	rt_lookup0(cg, st, loop.brk);
+	rt_lookup0(cg, st, out);
 	emit_store_imm(em, BPF_DW, BPF_REG_0, ST_N, 0);
 	emit_ld_map(em, BPF_REG_1, it->g->map);
 	emit_ld_func(em, BPF_REG_2, collect);
@@ -974,8 +1121,9 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	emit_mov_imm(em, BPF_REG_4, 0);
 	emit_call_helper(em, BPF_FUNC_for_each_map_elem);
 	/* 2. sort */
-	rt_lookup0(cg, st, loop.brk);
+	rt_lookup0(cg, st, out);
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, ST_N);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, (int32_t)count_mask(it->g->capacity));
 	emit_store(em, BPF_DW, BPF_REG_10, n, BPF_REG_1);
 	emit_store(em, BPF_DW, BPF_REG_0, ST_END, BPF_REG_1);
 	emit_alu_imm(em, BPF_RSH, BPF_REG_1, 1);
@@ -985,7 +1133,7 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	emit_sort(cg, it, sort);
 	/* 3. renumber: seq base .. base + n - 1 */
 	if (renumber >= 0) {
-		rt_lookup0(cg, st, loop.brk);
+		rt_lookup0(cg, st, out);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
 		emit_atomic_fetch_add(em, BPF_DW, CG_GLOBALS, it->g->off,
 				      BPF_REG_1);
@@ -998,14 +1146,14 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	}
 	/* a slice: only its entries, in order */
 	if (compact >= 0) {
-		rt_lookup0(cg, st, loop.brk);
+		rt_lookup0(cg, st, out);
 		emit_store_imm(em, BPF_DW, BPF_REG_0, ST_START, 0);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
 		emit_ld_func(em, BPF_REG_2, compact);
 		emit_mov_imm(em, BPF_REG_3, 0);
 		emit_mov_imm(em, BPF_REG_4, 0);
 		emit_call_helper(em, BPF_FUNC_loop);
-		rt_lookup0(cg, st, loop.brk);
+		rt_lookup0(cg, st, out);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, ST_START);
 		emit_store(em, BPF_DW, BPF_REG_10, n, BPF_REG_1);
 	}
@@ -1019,59 +1167,34 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 		emit_store(em, BPF_DW, BPF_REG_10, n, BPF_REG_2);
 		label_bind(em, ok);
 	}
-	/* 4. iterate */
+	/* 4. iterate: the body runs in a bpf_loop() callback */
 	cg_remember_budget(cg, entry);
-	emit_store_imm(em, BPF_DW, BPF_REG_10, pos, 0);
-	cg_bind(cg, top);
-	cg_charge_iteration(cg, s->body, s->tok);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, pos);
-	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, n);
-	emit_jcond_reg(em, BPF_JSLT, BPF_REG_1, BPF_REG_2, body);
-	cg_goto(cg, loop.brk);
-	label_bind(em, body);
-	cg->dead = false;
-	emit_mov_reg(em, BPF_REG_6, BPF_REG_1);
-	lookup_index(cg, it->emap, BPF_REG_6, cg->key_slot, loop.brk);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, E_PERM);
-	lookup_index(cg, it->emap, BPF_REG_1, cg->key_slot, loop.brk);
-	emit_store(em, BPF_DW, BPF_REG_10, ep, BPF_REG_0);
-	/* an element deleted since the loop began is skipped */
-	emit_ld_map(em, BPF_REG_1, it->g->map);
-	emit_mov_reg(em, BPF_REG_2, BPF_REG_0);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_2, E_KEY);
-	emit_call_helper(em, BPF_FUNC_map_lookup_elem);
-	cg->label_used[loop.cont] = true;
-	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, loop.cont);
-	emit_store(em, BPF_DW, BPF_REG_10, vp, BPF_REG_0);
-	for (i = 0, off = E_KEY; i < s->keys.n; i++) {
-		const struct foreach_key *k = s->keys.v[i];
-		bool str = v->index_types[i] == TYPE_STRING;
-
-		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, ep);
-		if (str) {
-			emit_alu_imm(em, BPF_ADD, BPF_REG_3, off);
-		} else {
-			emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_3, off);
-		}
-		bind_var(cg, k->var, k->tok, str);
-		off += str ? (int)cg->slot : 8;
-	}
-	if (s->value_decl) {
-		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, vp);
-		if (v->type != TYPE_STRING)
-			emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_3, 0);
-		bind_var(cg, s->value_decl, s->value_var, v->type == TYPE_STRING);
-	}
+	ok = label_new(em);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
+	emit_jcond_imm(em, BPF_JSGE, BPF_REG_1, 0, ok);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, n, 0);
+	label_bind(em, ok);
+	ls = cg_scratch_alloc(cg, s->tok, 16 + 8 * cg->nlocals);
+	stash(cg, ls, BPF_REG_10);
+	emit_store_imm(em, BPF_DW, CG_SCRATCH, ls, 0);
 	cg->loop = &loop;
-	cg_stmt(cg, s->body);
+	body = body_callback(cg, s, it, ls, emit_stack_mark(em));
 	cg->loop = loop.outer;
-	cg_bind(cg, loop.cont);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, pos);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
-	emit_store(em, BPF_DW, BPF_REG_10, pos, BPF_REG_1);
-	cg_goto(cg, top);
-	cg_bind(cg, loop.brk);
-	cg_forget_budget(cg, entry);
+	if (body >= 0) {
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
+		emit_ld_func(em, BPF_REG_2, body);
+		emit_mov_imm(em, BPF_REG_3, 0);
+		emit_mov_imm(em, BPF_REG_4, 0);
+		emit_call_helper(em, BPF_FUNC_loop);
+		unstash(cg, ls, BPF_REG_10);
+		cg_forget_budget(cg, entry);
+		/* next, or an error, in the body ended the handler */
+		emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, ls);
+		cg_jcond(cg, BPF_JNE, BPF_REG_1, 0, cg->exit_label);
+	}
+	cg_bind(cg, out);
+	label_bind(em, loop.brk);
+	label_bind(em, loop.cont);
 	emit_stack_release(em, mark);
 }
 

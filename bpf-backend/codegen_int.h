@@ -245,6 +245,8 @@ void cg_str_concat2(struct cg *cg, const struct token *tok, int reg, int off,
 void cg_strcmp(struct cg *cg);
 /* Zero size bytes (a multiple of 8) at reg + off */
 void cg_zero(struct cg *cg, int reg, int off, int size);
+/* The same, clobbering r0-r5 */
+void cg_clear(struct cg *cg, int reg, int off, int size);
 
 /* ---- codegen_var.c ------------------------------------------------------ */
 
@@ -277,11 +279,18 @@ void cg_raise_overflow(struct cg *cg, const struct cg_global *g,
  * what it does, so that identical ones are shared */
 struct cg_sub_save {
 	struct emitter em;
-	int key_slot, error_label;
+	int key_slot, error_label, exit_label;
 	bool dead;
+	bool *label_used;
+	int label_used_cap;
+	struct cg_loop *loop;
 };
 int cg_sub_find(const struct cg *cg, const char *key);
 void cg_sub_begin(struct cg *cg, struct cg_sub_save *save);
+/* A subprogram whose frame mirrors the first depth bytes of the
+ * program's (key_slot, act_slot and locals at the same offsets), so
+ * that statements lowered for the program can run in it */
+void cg_sub_begin_mirror(struct cg *cg, struct cg_sub_save *save, int depth);
 int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key);
 /* Hand the subprograms to the object */
 int cg_subs_finish(struct cg *cg);

@@ -325,7 +325,7 @@ static void element_copy(struct cg *cg, const struct cg_global *g, int key,
 	emit_call_helper(em, BPF_FUNC_map_lookup_elem);
 	emit_jcond_imm(em, BPF_JNE, BPF_REG_0, 0, found);
 	val = cg_scratch_alloc(cg, tok, g->vsize);
-	cg_zero(cg, CG_SCRATCH, val, g->vsize);
+	cg_clear(cg, CG_SCRATCH, val, g->vsize);
 	emit_mov_imm(em, BPF_REG_1, 1);
 	emit_atomic_fetch_add(em, BPF_DW, CG_GLOBALS, g->off, BPF_REG_1);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);	/* 0: unset */
@@ -556,8 +556,8 @@ void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
 	struct emitter *em = &cg->em;
 	int cb = merge_callback(cg, g, key, agg, what);
 
-	cg_zero(cg, CG_SCRATCH, agg, (what & CG_AGG_HIST) ?
-		(int)cg_stat_size(g) : (int)STAT_DATA_SIZE(0));
+	cg_clear(cg, CG_SCRATCH, agg, (what & CG_AGG_HIST) ?
+		 (int)cg_stat_size(g) : (int)STAT_DATA_SIZE(0));
 	if (cb < 0)
 		return;
 	emit_mov_imm(em, BPF_REG_1, (int32_t)cg->lim.ncpus);
@@ -734,7 +734,7 @@ void cg_stat_clear(struct cg *cg, const struct cg_global *g)
 	emit_alu_imm(em, BPF_ADD, BPF_REG_2, cg->key_slot);
 	emit_call_helper(em, BPF_FUNC_map_lookup_percpu_elem);
 	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, next);
-	cg_zero(cg, BPF_REG_0, 0, (int)cg_stat_size(g));
+	cg_clear(cg, BPF_REG_0, 0, (int)cg_stat_size(g));
 	label_bind(em, next);
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, cpu);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);

@@ -30,16 +30,36 @@ int cg_sub_find(const struct cg *cg, const char *key)
 	return -1;
 }
 
-void cg_sub_begin(struct cg *cg, struct cg_sub_save *save)
+static void sub_begin(struct cg *cg, struct cg_sub_save *save)
 {
 	save->em = cg->em;
 	save->key_slot = cg->key_slot;
 	save->error_label = cg->error_label;
+	save->exit_label = cg->exit_label;
 	save->dead = cg->dead;
+	save->label_used = cg->label_used;
+	save->label_used_cap = cg->label_used_cap;
+	save->loop = cg->loop;
 	emit_init(&cg->em);
 	cg->error_label = -1;
+	cg->exit_label = -1;
 	cg->dead = false;
+	cg->label_used = NULL;
+	cg->label_used_cap = 0;
+	cg->loop = NULL;
+}
+
+void cg_sub_begin(struct cg *cg, struct cg_sub_save *save)
+{
+	sub_begin(cg, save);
 	cg->key_slot = emit_stack_alloc(&cg->em, 8);
+}
+
+void cg_sub_begin_mirror(struct cg *cg, struct cg_sub_save *save, int depth)
+{
+	sub_begin(cg, save);
+	if (depth)
+		emit_stack_alloc(&cg->em, depth);
 }
 
 int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key)
@@ -88,7 +108,11 @@ int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key)
 	cg->em = save->em;
 	cg->key_slot = save->key_slot;
 	cg->error_label = save->error_label;
+	cg->exit_label = save->exit_label;
 	cg->dead = save->dead;
+	cg->label_used = save->label_used;
+	cg->label_used_cap = save->label_used_cap;
+	cg->loop = save->loop;
 	return idx;
 }
 

@@ -92,7 +92,7 @@ static int build_key(struct cg *cg, const struct cg_global *g,
 		if (k->kind == E_WILDCARD) {
 			cg_unsupported(cg, k->tok, "an array slice");
 		} else if (g->var->index_types[i] == TYPE_STRING) {
-			cg_zero(cg, CG_SCRATCH, key + off, cg->slot);
+			cg_clear(cg, CG_SCRATCH, key + off, cg->slot);
 			cg_str(cg, k);
 			emit_mov_reg(em, BPF_REG_3, BPF_REG_0);
 			cg_str_copy(cg, CG_SCRATCH, key + off);
