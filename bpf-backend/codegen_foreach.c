@@ -974,6 +974,22 @@ static void unstash(struct cg *cg, int ls, int frame)
 	}
 }
 
+/* The frame a body needs mirrored: the budget, the key slot and the
+ * long locals, which the program allocates first; what lies deeper
+ * (enclosing loops' slots) the body never refers to */
+static int mirror_depth(const struct cg *cg)
+{
+	int i, d = -cg->act_slot;
+
+	if (-cg->key_slot > d)
+		d = -cg->key_slot;
+	for (i = 0; i < cg->nlocals; i++)
+		if (cg->locals[i].var->type != TYPE_STRING &&
+		    -cg->locals[i].off > d)
+			d = -cg->locals[i].off;
+	return d;
+}
+
 /*
  * bpf_loop() callback (position, ctx): one iteration of the foreach s.
  * Its frame mirrors the probe's first depth bytes; r9 and r8 are looked
@@ -1178,7 +1194,7 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	stash(cg, ls, BPF_REG_10);
 	emit_store_imm(em, BPF_DW, CG_SCRATCH, ls, 0);
 	cg->loop = &loop;
-	body = body_callback(cg, s, it, ls, emit_stack_mark(em));
+	body = body_callback(cg, s, it, ls, mirror_depth(cg));
 	cg->loop = loop.outer;
 	if (body >= 0) {
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
