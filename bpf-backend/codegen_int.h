@@ -19,7 +19,9 @@
  *	codegen_meta.c    string tables and the .sonde.meta text
  *	codegen_sub.c     subprograms: the callbacks of bpf_loop() and
  *	                  bpf_for_each_map_elem()
- *	codegen_foreach.c foreach, and deleting whole arrays
+ *	codegen_foreach.c the foreach statement
+ *	codegen_iter.c    walking whole arrays: collect and sort for
+ *	                  foreach, delete a, '*' slots, wrapping arrays
  *	codegen_stats.c   statistics: <<<, @ops, histograms
  *
  * Register conventions of the generated code:

@@ -18,6 +18,7 @@ bpf_backend_libbpfgen_a_SOURCES = \
 	bpf-backend/codegen_str.c bpf-backend/codegen_uses.c \
 	bpf-backend/codegen_var.c \
 	bpf-backend/codegen_sub.c bpf-backend/codegen_foreach.c \
+	bpf-backend/codegen_iter.c bpf-backend/codegen_iter.h \
 	bpf-backend/codegen_stats.c
 bpf_backend_libbpfgen_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 
