@@ -328,6 +328,9 @@ int cg_aggregate_operand(struct cg *cg, const struct expr *x, int what,
 /* ---- codegen_foreach.c -------------------------------------------------- */
 
 void cg_foreach(struct cg *cg, const struct stmt *s);
+
+/* ---- codegen_iter.c ----------------------------------------------------- */
+
 /* A full wrapping array ('%'): delete its oldest element, the head of
  * SystemTap's element list (the smallest seq) */
 void cg_wrap_evict(struct cg *cg, const struct cg_global *g);
