@@ -145,61 +145,156 @@ static int mirror_depth(const struct cg *cg)
 	return d;
 }
 
+/* A loop body's callback under construction */
+struct body_cb {
+	struct cg_sub_save save;
+	struct cg_loop loop;	/* break: return 1, continue: return 0 */
+	int ls;			/* the scratch words shared with the probe */
+	int stop;		/* return 1: a lookup that cannot fail did */
+	int ended;		/* next, or an error: set the word, return 1 */
+};
+
 /*
- * bpf_loop() callback (position, ctx): one iteration of the foreach s.
- * Its frame mirrors the probe's first depth bytes; r9 and r8 are looked
- * up again.  Returns 0 to go on, 1 for break, next or an error (which
- * also sets the word at ls).
+ * Open a bpf_loop() callback (index, ctx) for one iteration of a loop
+ * body.  Its frame mirrors the probe's first mirror_depth() bytes; r9
+ * and r8 are looked up again; the budget and the long locals come from
+ * the scratch words at ls, the budget masked to a range the verifier
+ * can bound.  The index stays in r1.
  */
-static int body_callback(struct cg *cg, const struct stmt *s,
-			 const struct iter *it, int ls, int depth)
+static void body_open(struct cg *cg, struct body_cb *b, int ls)
 {
 	struct emitter *em = &cg->em;
-	const struct vardecl *v = it->g->var;
-	char *key = arena_printf(cg->arena, "body %p %d", (const void *)s,
-				 depth);
-	struct cg_loop loop = { 0 };
-	struct cg_sub_save save;
-	int pos, ep, vp, i, off, stop, ended;
 	uint32_t mask = 1;
+	int idx;
 
-	cg_sub_begin_mirror(cg, &save, depth);
-	loop.brk = cg_label(cg);
-	loop.cont = cg_label(cg);
-	loop.outer = save.loop;		/* for the nesting depth */
-	loop.array = NULL;
-	stop = label_new(em);
-	ended = cg_label(cg);
-	cg->exit_label = ended;
-	pos = emit_stack_alloc(em, 8);
-	ep = emit_stack_alloc(em, 8);
-	vp = emit_stack_alloc(em, 8);
-	emit_store(em, BPF_DW, BPF_REG_10, pos, BPF_REG_1);
-	rt_lookup0(cg, CG_MAP_SCRATCH, stop);
+	cg_sub_begin_mirror(cg, &b->save, mirror_depth(cg));
+	b->ls = ls;
+	b->loop.brk = cg_label(cg);
+	b->loop.cont = cg_label(cg);
+	b->loop.outer = b->save.loop;	/* for the nesting depth */
+	b->loop.array = NULL;
+	b->stop = label_new(em);
+	b->ended = cg_label(cg);
+	cg->exit_label = b->ended;
+	idx = emit_stack_alloc(em, 8);
+	emit_store(em, BPF_DW, BPF_REG_10, idx, BPF_REG_1);
+	rt_lookup0(cg, CG_MAP_SCRATCH, b->stop);
 	emit_mov_reg(em, CG_SCRATCH, BPF_REG_0);
 	if (cg->map_globals >= 0) {
-		rt_lookup0(cg, cg->map_globals, stop);
+		rt_lookup0(cg, cg->map_globals, b->stop);
 		emit_mov_reg(em, CG_GLOBALS, BPF_REG_0);
 	}
 	unstash(cg, ls, BPF_REG_10);
-	/* the budget as the verifier sees it: some value it can bound */
 	while (mask < cg->lim.maxaction)
 		mask = mask << 1 | 1;
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, cg->act_slot);
 	emit_alu_imm(em, BPF_AND, BPF_REG_1, (int32_t)mask);
 	emit_store(em, BPF_DW, BPF_REG_10, cg->act_slot, BPF_REG_1);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, idx);
+}
+
+/* The body s itself, then the continue point with incr (for loops) */
+static void body_run(struct cg *cg, struct body_cb *b, const struct stmt *body,
+		     const struct expr *incr)
+{
+	cg->loop = &b->loop;
+	cg_stmt(cg, body);
+	cg->loop = NULL;
+	cg->dead = false;
+	cg_bind(cg, b->loop.cont);
+	if (incr) {
+		cg_note(cg, incr->tok);
+		cg_discard(cg, incr);
+	}
+}
+
+/* Close the callback: the ways out; returns its index or -1 */
+static int body_close(struct cg *cg, struct body_cb *b, const char *key)
+{
+	struct emitter *em = &cg->em;
+
+	stash(cg, b->ls, BPF_REG_10);
+	iter_ret(cg, 0);
+	/* the blocks no jump reaches are left out: the verifier refuses
+	 * unreachable code */
+	label_bind(em, b->loop.brk);
+	if (cg->label_used[b->loop.brk]) {
+		stash(cg, b->ls, BPF_REG_10);
+		iter_ret(cg, 1);
+	}
+	label_bind(em, b->ended);
+	if (cg->label_used[b->ended] || cg->error_label >= 0) {
+		emit_store_imm(em, BPF_DW, CG_SCRATCH, b->ls, 1);
+		iter_ret(cg, 1);
+	}
+	label_bind(em, b->stop);
+	iter_ret(cg, 1);
+	if (cg->error_label >= 0)
+		rt_error_tail(cg);
+	return cg_sub_end(cg, &b->save, key);
+}
+
+/*
+ * In the probe: hand the budget and locals over, run the callback cb
+ * count times (count: the long in stack slot count_slot, or count_imm
+ * if count_slot is 0), take them back; next or an error in the body
+ * ends the handler.
+ */
+static void body_loop(struct cg *cg, int ls, int entry, int cb,
+		      int count_slot, int32_t count_imm)
+{
+	struct emitter *em = &cg->em;
+
+	if (count_slot)
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, count_slot);
+	else
+		emit_mov_imm(em, BPF_REG_1, count_imm);
+	emit_ld_func(em, BPF_REG_2, cb);
+	emit_mov_imm(em, BPF_REG_3, 0);
+	emit_mov_imm(em, BPF_REG_4, 0);
+	emit_call_helper(em, BPF_FUNC_loop);
+	unstash(cg, ls, BPF_REG_10);
+	cg_forget_budget(cg, entry);
+	emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, ls);
+	cg_jcond(cg, BPF_JNE, BPF_REG_1, 0, cg->exit_label);
+}
+
+/* The scratch words of body_loop(), filled from the probe */
+static int body_share(struct cg *cg, const struct token *tok)
+{
+	int ls = cg_scratch_alloc(cg, tok, 16 + 8 * cg->nlocals);
+
+	stash(cg, ls, BPF_REG_10);
+	emit_store_imm(&cg->em, BPF_DW, CG_SCRATCH, ls, 0);
+	return ls;
+}
+
+/* One iteration of the foreach s over an array: the entry at sorted
+ * position index, its keys and value bound, the body */
+static int foreach_callback(struct cg *cg, const struct stmt *s,
+			    const struct iter *it, int ls)
+{
+	struct emitter *em = &cg->em;
+	const struct vardecl *v = it->g->var;
+	char *key = arena_printf(cg->arena, "foreach %p", (const void *)s);
+	struct body_cb b = { 0 };
+	int ep, vp, i, off;
+
+	body_open(cg, &b, ls);
+	ep = emit_stack_alloc(em, 8);
+	vp = emit_stack_alloc(em, 8);
+	emit_mov_reg(em, BPF_REG_6, BPF_REG_1);
 	cg_charge_iteration(cg, s->body, s->tok);
-	emit_load(em, BPF_DW, BPF_REG_6, BPF_REG_10, pos);
-	iter_lookup_index(cg, it->emap, BPF_REG_6, cg->key_slot, stop);
+	iter_lookup_index(cg, it->emap, BPF_REG_6, cg->key_slot, b.stop);
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, E_PERM);
-	iter_lookup_index(cg, it->emap, BPF_REG_1, cg->key_slot, stop);
+	iter_lookup_index(cg, it->emap, BPF_REG_1, cg->key_slot, b.stop);
 	emit_store(em, BPF_DW, BPF_REG_10, ep, BPF_REG_0);
 	/* an element deleted since the loop began is skipped */
 	emit_ld_map(em, BPF_REG_1, it->g->map);
 	emit_mov_reg(em, BPF_REG_2, BPF_REG_0);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_2, E_KEY);
 	emit_call_helper(em, BPF_FUNC_map_lookup_elem);
-	cg_jcond(cg, BPF_JEQ, BPF_REG_0, 0, loop.cont);
+	cg_jcond(cg, BPF_JEQ, BPF_REG_0, 0, b.loop.cont);
 	emit_store(em, BPF_DW, BPF_REG_10, vp, BPF_REG_0);
 	for (i = 0, off = E_KEY; i < s->keys.n; i++) {
 		const struct foreach_key *k = s->keys.v[i];
@@ -219,30 +314,45 @@ static int body_callback(struct cg *cg, const struct stmt *s,
 			emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_3, 0);
 		bind_var(cg, s->value_decl, s->value_var, v->type == TYPE_STRING);
 	}
-	cg->loop = &loop;
-	cg_stmt(cg, s->body);
-	cg->loop = NULL;
-	cg->dead = false;
-	cg_bind(cg, loop.cont);
-	stash(cg, ls, BPF_REG_10);
-	iter_ret(cg, 0);
-	/* the blocks no jump reaches are left out: the verifier refuses
-	 * unreachable code */
-	label_bind(em, loop.brk);
-	if (cg->label_used[loop.brk]) {
-		stash(cg, ls, BPF_REG_10);
-		iter_ret(cg, 1);
+	body_run(cg, &b, s->body, NULL);
+	return body_close(cg, &b, key);
+}
+
+/*
+ * for (init; cond; incr) body and while (cond) body, the same way: the
+ * callback charges the iteration, tests the condition (false: return
+ * 1), runs the body and the increment.  It runs at most MAXACTION + 1
+ * times, since each iteration costs at least one action.
+ */
+void cg_for_loop(struct cg *cg, const struct stmt *s)
+{
+	struct emitter *em = &cg->em;
+	int mark = emit_stack_mark(em), entry = emit_stack_alloc(em, 8);
+	int smark = cg_scratch_mark(cg), ls, cb, go;
+	char *key = arena_printf(cg->arena, "for %p", (const void *)s);
+	struct body_cb b = { 0 };
+
+	if (s->init)
+		cg_discard(cg, s->init);
+	cg_remember_budget(cg, entry);
+	ls = body_share(cg, s->tok);
+	body_open(cg, &b, ls);
+	cg_charge_iteration(cg, s->body, s->tok);
+	if (s->expr) {
+		go = label_new(em);
+		cg_note(cg, s->expr->tok);
+		cg_cond(cg, s->expr);
+		emit_jcond_imm(em, BPF_JNE, BPF_REG_0, 0, go);
+		cg_goto(cg, b.loop.brk);
+		label_bind(em, go);
+		cg->dead = false;
 	}
-	label_bind(em, ended);
-	if (cg->label_used[ended] || cg->error_label >= 0) {
-		emit_store_imm(em, BPF_DW, CG_SCRATCH, ls, 1);
-		iter_ret(cg, 1);
-	}
-	label_bind(em, stop);
-	iter_ret(cg, 1);
-	if (cg->error_label >= 0)
-		rt_error_tail(cg);
-	return cg_sub_end(cg, &save, key);
+	body_run(cg, &b, s->body, s->incr);
+	cb = body_close(cg, &b, key);
+	if (cb >= 0)
+		body_loop(cg, ls, entry, cb, 0, (int32_t)cg->lim.maxaction + 1);
+	cg_scratch_release(cg, smark);
+	emit_stack_release(em, mark);
 }
 
 /* A mask that keeps any count up to cap: at run time n <= cap already,
@@ -345,24 +455,12 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	emit_jcond_imm(em, BPF_JSGE, BPF_REG_1, 0, ok);
 	emit_store_imm(em, BPF_DW, BPF_REG_10, n, 0);
 	label_bind(em, ok);
-	ls = cg_scratch_alloc(cg, s->tok, 16 + 8 * cg->nlocals);
-	stash(cg, ls, BPF_REG_10);
-	emit_store_imm(em, BPF_DW, CG_SCRATCH, ls, 0);
+	ls = body_share(cg, s->tok);
 	cg->loop = &loop;
-	body = body_callback(cg, s, it, ls, mirror_depth(cg));
+	body = foreach_callback(cg, s, it, ls);
 	cg->loop = loop.outer;
-	if (body >= 0) {
-		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
-		emit_ld_func(em, BPF_REG_2, body);
-		emit_mov_imm(em, BPF_REG_3, 0);
-		emit_mov_imm(em, BPF_REG_4, 0);
-		emit_call_helper(em, BPF_FUNC_loop);
-		unstash(cg, ls, BPF_REG_10);
-		cg_forget_budget(cg, entry);
-		/* next, or an error, in the body ended the handler */
-		emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, ls);
-		cg_jcond(cg, BPF_JNE, BPF_REG_1, 0, cg->exit_label);
-	}
+	if (body >= 0)
+		body_loop(cg, ls, entry, body, n, 0);
 	cg_bind(cg, out);
 	label_bind(em, loop.brk);
 	label_bind(em, loop.cont);

@@ -328,6 +328,8 @@ int cg_aggregate_operand(struct cg *cg, const struct expr *x, int what,
 /* ---- codegen_foreach.c -------------------------------------------------- */
 
 void cg_foreach(struct cg *cg, const struct stmt *s);
+/* for and while, their bodies run by bpf_loop() as foreach's are */
+void cg_for_loop(struct cg *cg, const struct stmt *s);
 
 /* ---- codegen_iter.c ----------------------------------------------------- */
 

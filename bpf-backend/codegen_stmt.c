@@ -12,9 +12,11 @@
  *
  * Charging the same on every path is what lets the verifier merge the
  * two sides of an if: the counter is a stack slot the verifier knows
- * exactly (it must, to see that each loop ends), so paths that paid
- * different amounts could never be merged, and a loop with an if inside
- * would be explored once per combination of branches.
+ * exactly, so paths that paid different amounts could never be merged.
+ * Loop bodies (for, while, foreach) run as bpf_loop() callbacks
+ * (codegen_foreach.c), which the verifier checks once; the budget goes
+ * through map memory there, and cg_forget_budget() bounds it again
+ * after the loop.
  */
 #include "bpf-backend/codegen_int.h"
 
@@ -132,52 +134,6 @@ static void stmt_if(struct cg *cg, const struct stmt *s)
 	cg_bind(cg, end);
 }
 
-/*
- * for (init; cond; incr) body, and while (cond) body:
- *
- *	init
- *   top:
- *	charge 1 + body; if (cond) goto body; goto brk
- *   body:
- *	body
- *   cont:
- *	incr; goto top
- *   brk:
- */
-static void stmt_for(struct cg *cg, const struct stmt *s)
-{
-	struct cg_loop loop = { cg_label(cg), cg_label(cg), cg->loop, NULL };
-	int top = cg_label(cg), body = cg_label(cg);
-	int mark = emit_stack_mark(&cg->em), entry = emit_stack_alloc(&cg->em, 8);
-
-	if (s->init)
-		cg_discard(cg, s->init);
-	cg_remember_budget(cg, entry);
-	cg_bind(cg, top);
-	charge(cg, 1 + static_cost(s->body), s->tok);
-	/* staying in the loop is the taken branch: the verifier looks at
-	 * the way out first, so iterations do not pile up pending states */
-	if (s->expr) {
-		cg_note(cg, s->expr->tok);
-		cg_cond(cg, s->expr);
-		cg_jcond(cg, BPF_JNE, BPF_REG_0, 0, body);
-		cg_goto(cg, loop.brk);
-		cg_bind(cg, body);
-	}
-	cg->loop = &loop;
-	cg_stmt(cg, s->body);
-	cg->loop = loop.outer;
-	cg_bind(cg, loop.cont);
-	if (s->incr) {
-		cg_note(cg, s->incr->tok);
-		cg_discard(cg, s->incr);
-	}
-	cg_goto(cg, top);
-	cg_bind(cg, loop.brk);
-	cg_forget_budget(cg, entry);
-	emit_stack_release(&cg->em, mark);
-}
-
 /* break, continue, next */
 static void stmt_jump(struct cg *cg, const struct stmt *s)
 {
@@ -217,7 +173,7 @@ void cg_stmt(struct cg *cg, const struct stmt *s)
 		stmt_if(cg, s);
 		break;
 	case S_FOR:
-		stmt_for(cg, s);
+		cg_for_loop(cg, s);
 		break;
 	case S_NEXT:
 	case S_BREAK:
