@@ -28,10 +28,6 @@ static bool sort_of(struct cg *cg, const struct stmt *s, struct iter *it)
 	o->col = -1;
 	o->dir = 1;
 	o->agg = s->has_sort_agg ? s->sort_agg : STAT_COUNT;
-	if (o->agg == STAT_VARIANCE) {
-		cg_unsupported(cg, s->tok, "sorting by @variance");
-		return false;
-	}
 	if (s->value_sort) {
 		o->col = 0;
 		o->dir = s->value_sort;

@@ -95,6 +95,52 @@ void iter_copy_words(struct cg *cg, int dst, int doff, int src, int soff,
 /* ---- 1. collecting ------------------------------------------------------- */
 
 /*
+ * r0 = @variance from the sums of collect_stats(), as stat_agg_end()
+ * and stat_variance() compute it; an empty statistic gives 0.
+ */
+static void collect_variance(struct cg *cg, const struct cg_global *g,
+			     int cnt, int sum, int a1, int a2, int a3)
+{
+	struct emitter *em = &cg->em;
+	int mark = emit_stack_mark(em), avg = emit_stack_alloc(em, 8);
+	int empty = label_new(em), one = label_new(em), done = label_new(em);
+
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, cnt);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_2, 0, empty);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, sum);
+	if (g->sd.shift)
+		emit_alu_imm(em, BPF_LSH, BPF_REG_1, g->sd.shift);
+	cg_divmod(cg, false);
+	emit_store(em, BPF_DW, BPF_REG_10, avg, BPF_REG_0);
+	/* s1 = a2 - 2 avg a1 + avg^2 count, + a3, / (count - 1) */
+	emit_mov_reg(em, BPF_REG_1, BPF_REG_0);
+	emit_alu_imm(em, BPF_MUL, BPF_REG_1, 2);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, a1);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_2);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a2);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_3, BPF_REG_1);
+	emit_mov_reg(em, BPF_REG_1, BPF_REG_0);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_0);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, cnt);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_2);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_1);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_3);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_2, 1);
+	emit_mov_imm(em, BPF_REG_0, 0);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_2, 0, one);
+	cg_divmod(cg, false);
+	label_bind(em, one);
+	if (g->sd.shift)
+		emit_alu_imm(em, BPF_ARSH, BPF_REG_0, 2 * g->sd.shift);
+	emit_jump(em, done);
+	label_bind(em, empty);
+	emit_mov_imm(em, BPF_REG_0, 0);
+	label_bind(em, done);
+	emit_stack_release(em, mark);
+}
+
+/*
  * Statistics: the aggregate the sort uses (or @count) into E_VAL and the
  * largest per-CPU seq into E_SEQ, for the entry at r9.  Clobbers r0-r7.
  */
@@ -108,8 +154,19 @@ static void collect_stats(struct cg *cg, const struct iter *it)
 	int mx = emit_stack_alloc(em, 8), seq = emit_stack_alloc(em, 8);
 	int loop = label_new(em), next = label_new(em), end = label_new(em);
 	int first = label_new(em), l1 = label_new(em), l2 = label_new(em);
-	int l3 = label_new(em), zero, done;
+	int l3 = label_new(em), zero, done, a1 = 0, a2 = 0, a3 = 0;
 	int seqoff = g->vsize - 8;
+	bool var = it->sort.agg == STAT_VARIANCE;
+
+	if (var) {
+		/* stat_agg_merge()'s running sums for @variance */
+		a1 = emit_stack_alloc(em, 8);
+		a2 = emit_stack_alloc(em, 8);
+		a3 = emit_stack_alloc(em, 8);
+		emit_store_imm(em, BPF_DW, BPF_REG_10, a1, 0);
+		emit_store_imm(em, BPF_DW, BPF_REG_10, a2, 0);
+		emit_store_imm(em, BPF_DW, BPF_REG_10, a3, 0);
+	}
 
 	emit_store_imm(em, BPF_DW, BPF_REG_10, cpu, 0);
 	emit_store_imm(em, BPF_DW, BPF_REG_10, cnt, 0);
@@ -155,6 +212,26 @@ static void collect_stats(struct cg *cg, const struct iter *it)
 	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, sum);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_2, BPF_REG_1);
 	emit_store(em, BPF_DW, BPF_REG_10, sum, BPF_REG_2);
+	if (var) {
+		/* a1 += c avg_s, a2 += c avg_s^2, a3 += (c - 1) variance_s */
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, 0);
+		emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_0, 32);
+		emit_mov_reg(em, BPF_REG_3, BPF_REG_2);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_3, BPF_REG_1);
+		emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, a1);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_4, BPF_REG_3);
+		emit_store(em, BPF_DW, BPF_REG_10, a1, BPF_REG_4);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_3, BPF_REG_2);
+		emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, a2);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_4, BPF_REG_3);
+		emit_store(em, BPF_DW, BPF_REG_10, a2, BPF_REG_4);
+		emit_alu_imm(em, BPF_SUB, BPF_REG_1, 1);
+		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_0, 48);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+		emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, a3);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_4, BPF_REG_1);
+		emit_store(em, BPF_DW, BPF_REG_10, a3, BPF_REG_4);
+	}
 	label_bind(em, next);
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, cpu);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
@@ -172,6 +249,9 @@ static void collect_stats(struct cg *cg, const struct iter *it)
 		break;
 	case STAT_MAX:
 		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, mx);
+		break;
+	case STAT_VARIANCE:
+		collect_variance(cg, g, cnt, sum, a1, a2, a3);
 		break;
 	case STAT_AVG:
 		zero = label_new(em);

@@ -125,8 +125,15 @@ static void scan_expr(struct cg *cg, const struct expr *e)
 
 static void scan_stmt(struct cg *cg, const struct stmt *s)
 {
+	struct cg_global *g;
+
 	if (!s)
 		return;
+	/* foreach ([k] in s @variance-) needs the Welford state too */
+	if (s->kind == S_FOREACH && s->has_sort_agg &&
+	    s->sort_agg == STAT_VARIANCE &&
+	    (g = operand_global(cg, s->array)) != NULL)
+		g->sd.ops |= STAT_OP_VARIANCE;
 	for (int i = 0; i < s->stmts.n; i++)
 		scan_stmt(cg, s->stmts.v[i]);
 	scan_expr(cg, s->expr);
