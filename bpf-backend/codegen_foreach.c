@@ -141,6 +141,16 @@ static int mirror_depth(const struct cg *cg)
 	return d;
 }
 
+/* "file:line:col" of a statement: names its body's callback */
+static const char *stmt_where(struct cg *cg, const struct stmt *s)
+{
+	const struct token *t = s->tok;
+
+	return arena_printf(cg->arena, "%s:%d:%d",
+			    t && t->src ? t->src->name : "?", t ? t->line : 0,
+			    t ? t->col : 0);
+}
+
 /* A loop body's callback under construction */
 struct body_cb {
 	struct cg_sub_save save;
@@ -272,7 +282,8 @@ static int foreach_callback(struct cg *cg, const struct stmt *s,
 {
 	struct emitter *em = &cg->em;
 	const struct vardecl *v = it->g->var;
-	char *key = arena_printf(cg->arena, "foreach %p", (const void *)s);
+	char *key = arena_printf(cg->arena, "foreach body at %s",
+				 stmt_where(cg, s));
 	struct body_cb b = { 0 };
 	int ep, vp, i, off;
 
@@ -325,7 +336,8 @@ void cg_for_loop(struct cg *cg, const struct stmt *s)
 	struct emitter *em = &cg->em;
 	int mark = emit_stack_mark(em), entry = emit_stack_alloc(em, 8);
 	int smark = cg_scratch_mark(cg), ls, cb, go;
-	char *key = arena_printf(cg->arena, "for %p", (const void *)s);
+	char *key = arena_printf(cg->arena, "loop body at %s",
+				 stmt_where(cg, s));
 	struct body_cb b = { 0 };
 
 	if (s->init)

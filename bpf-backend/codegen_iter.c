@@ -320,9 +320,10 @@ int iter_collect(struct cg *cg, const struct iter *it)
 {
 	struct emitter *em = &cg->em;
 	const struct cg_global *g = it->g;
-	char *key = arena_printf(cg->arena, "collect %d %d %d %d %d %u", g->map,
-				 it->emap, it->sort.col, it->sort.agg,
-				 (int)cg->lim.ncpus, it->slice);
+	char *key = arena_printf(cg->arena, "collect %s into %s (column %d, "
+				 "aggregate %d, slice %#x)",
+				 cg->maps[g->map].name, cg->maps[it->emap].name,
+				 it->sort.col, it->sort.agg, it->slice);
 	struct cg_sub_save save;
 	int idx = cg_sub_find(cg, key), stop, slot;
 
@@ -446,9 +447,10 @@ static void swap(struct cg *cg, const struct iter *it, int i, int j,
 int iter_sort(struct cg *cg, const struct iter *it)
 {
 	struct emitter *em = &cg->em;
-	char *key = arena_printf(cg->arena, "sort %d %d %d %d %d", it->emap,
-				 it->sort.col, it->sort.dir, it->sort.off,
-				 it->sort.str);
+	char *key = arena_printf(cg->arena, "sort %s (column %d%s at %d, %s)",
+				 cg->maps[it->emap].name, it->sort.col,
+				 it->sort.str ? " string" : "", it->sort.off,
+				 it->sort.dir < 0 ? "descending" : "ascending");
 	struct cg_sub_save save;
 	int idx = cg_sub_find(cg, key), stop, sift, extract, idle, nochild;
 	int root, child, end, pa, pb, tmp, right;
@@ -543,8 +545,9 @@ int iter_sort(struct cg *cg, const struct iter *it)
 int iter_renumber(struct cg *cg, const struct iter *it)
 {
 	struct emitter *em = &cg->em;
-	char *key = arena_printf(cg->arena, "renumber %d %d", it->g->map,
-				 it->emap);
+	char *key = arena_printf(cg->arena, "renumber %s in the order of %s",
+				 cg->maps[it->g->map].name,
+				 cg->maps[it->emap].name);
 	struct cg_sub_save save;
 	int idx = cg_sub_find(cg, key), stop, next, pos, p;
 
@@ -582,7 +585,8 @@ int iter_renumber(struct cg *cg, const struct iter *it)
 int iter_compact(struct cg *cg, const struct iter *it)
 {
 	struct emitter *em = &cg->em;
-	char *key = arena_printf(cg->arena, "compact %d", it->emap);
+	char *key = arena_printf(cg->arena, "compact %s to a slice",
+				 cg->maps[it->emap].name);
 	struct cg_sub_save save;
 	int idx = cg_sub_find(cg, key), stop, next, pos, p;
 
@@ -624,7 +628,8 @@ int iter_compact(struct cg *cg, const struct iter *it)
 static int delete_callback(struct cg *cg, const struct cg_global *g)
 {
 	struct emitter *em = &cg->em;
-	char *key = arena_printf(cg->arena, "delete %d", g->map);
+	char *key = arena_printf(cg->arena, "delete all of %s",
+				 cg->maps[g->map].name);
 	struct cg_sub_save save;
 	int idx = cg_sub_find(cg, key);
 
@@ -680,8 +685,9 @@ static int slice_callback(struct cg *cg, const struct cg_global *g,
 			  unsigned mask, bool in)
 {
 	struct emitter *em = &cg->em;
-	char *key = arena_printf(cg->arena, "%s %d %u", in ? "in" : "unset",
-				 g->map, mask);
+	char *key = arena_printf(cg->arena, "%s %s (slice %#x)",
+				 in ? "find in" : "delete from",
+				 cg->maps[g->map].name, mask);
 	struct cg_sub_save save;
 	int idx = cg_sub_find(cg, key), stop, out;
 
@@ -785,7 +791,8 @@ static void element_seq(struct cg *cg, const struct cg_global *g, int value)
 static int oldest_callback(struct cg *cg, const struct cg_global *g)
 {
 	struct emitter *em = &cg->em;
-	char *key = arena_printf(cg->arena, "oldest %d", g->map);
+	char *key = arena_printf(cg->arena, "find the oldest of %s",
+				 cg->maps[g->map].name);
 	struct cg_sub_save save;
 	int idx = cg_sub_find(cg, key), stop, older;
 

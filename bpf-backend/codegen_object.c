@@ -73,7 +73,8 @@ void cg_object_print(FILE *out, const struct cg_object *obj)
 		print_prog(out, obj, p, names, subs);
 	}
 	for (i = 0; i < obj->nsubprogs; i++) {
-		fprintf(out, "# subprogram %s\n", obj->subprogs[i].name);
+		fprintf(out, "# subprogram %s: %s\n", obj->subprogs[i].name,
+			obj->subprogs[i].pp);
 		print_prog(out, obj, &obj->subprogs[i], names, subs);
 	}
 	fprintf(out, "# metadata\n%.*s", (int)obj->metalen, obj->meta);

@@ -521,8 +521,9 @@ static int merge_callback(struct cg *cg, const struct cg_global *g, int key,
 			  int agg, int what)
 {
 	struct emitter *em = &cg->em;
-	char *name = arena_printf(cg->arena, "merge %d %d %d %d", g->map, key,
-				  agg, what);
+	char *name = arena_printf(cg->arena, "merge %s of one cpu (key at %d, "
+				  "into %d, parts %#x)", cg->maps[g->map].name,
+				  key, agg, what);
 	struct cg_sub_save save;
 	int idx = cg_sub_find(cg, name), stop, next;
 
