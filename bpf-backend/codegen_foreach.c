@@ -59,7 +59,7 @@ static int entry_map(struct cg *cg, struct iter *it, const struct token *tok)
 	for (l = cg->loop; l; l = l->outer)
 		if (l->array == g)
 			depth++;
-	if (depth >= MAX_DEPTH) {
+	if (depth >= CG_MAX_FOREACH_DEPTH) {
 		cg_unsupported(cg, tok, "foreach nested this deep over one array");
 		return -1;
 	}

@@ -56,6 +56,9 @@
 /* Map indices every object has, in this order */
 enum { CG_MAP_OUT, CG_MAP_CTL, CG_MAP_SCRATCH, CG_NFIXED_MAPS };
 
+/* foreach loops over one array nested in each other, at most */
+#define CG_MAX_FOREACH_DEPTH 4
+
 /* Where a global lives */
 enum cg_storage {
 	CG_ST_NONE,		/* never referenced: no storage */
@@ -76,9 +79,9 @@ struct cg_global {
 	int print_order;	/* 1, 2, ...: printed at the end in this
 				   order (pass 2's autoprint); 0: not */
 	struct stat_desc sd;	/* statistics: histogram and @variance */
-	const struct token *sd_tok;	/* where sd's histogram was set */
 	bool sd_shift_set;
-	int iter_maps[4];	/* foreach entry maps by nesting depth, +1 */
+	int iter_maps[CG_MAX_FOREACH_DEPTH];	/* foreach entry maps by
+						   nesting depth, +1 */
 };
 
 /* The probe points this backend runs */

@@ -26,7 +26,6 @@
 #define E_IN 24
 #define E_KEY 32
 
-#define MAX_DEPTH 4
 #define BPF_LOOP_MAX (1u << 23)
 
 /* What one foreach sorts by */

@@ -70,7 +70,6 @@ static void scan_hist(struct cg *cg, const struct expr *e)
 	}
 	if (g->sd.hist_type == STAT_HIST_NONE) {
 		g->sd = d;
-		g->sd_tok = e->tok;
 	} else if (g->sd.hist_type != d.hist_type || g->sd.start != d.start ||
 		   g->sd.stop != d.stop || g->sd.interval != d.interval) {
 		/* upstream names the global by its mangled C name */
