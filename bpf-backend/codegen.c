@@ -51,9 +51,9 @@ static unsigned possible_cpus(void)
 /*
  * MAXACTION is 1000, SystemTap's budget for handlers that run with
  * INTERRUPTIBLE=0, rather than the 10000 of its default interruptible
- * handlers: a BPF handler cannot be preempted, and the verifier walks
- * every iteration of a loop whose bound it cannot see up to the budget,
- * so the budget decides how large such a loop's body may be.
+ * handlers: a BPF handler cannot be preempted.  (Loop bodies run as
+ * bpf_loop() callbacks the verifier checks once, so the budget no
+ * longer bounds what it must walk.)
  */
 void cg_limits_default(struct cg_limits *lim)
 {
@@ -458,7 +458,7 @@ int codegen(const struct program *prog, const struct cg_limits *lim,
 {
 	struct cg cg = {
 		.prog = prog, .diags = d, .lim = *lim, .obj = obj,
-		.map_globals = -1,
+		.map_globals = -1, .map_iter = -1,
 	};
 
 	memset(obj, 0, sizeof(*obj));
@@ -471,6 +471,8 @@ int codegen(const struct program *prog, const struct cg_limits *lim,
 	cg_compute_nesting(&cg);
 	if (!cg.errors)
 		generate(&cg);
+	if (cg_subs_finish(&cg))
+		cg.errors++;
 	cg_meta_finish(&cg);
 	obj->maps = cg.maps;
 	obj->nmaps = cg.nmaps;

@@ -54,6 +54,8 @@ struct cg_prog {
 struct cg_object {
 	struct cg_prog *progs;
 	int nprogs;
+	struct cg_prog *subprogs;	/* callbacks, in .text */
+	int nsubprogs;
 	struct objmap *maps;
 	int nmaps;
 	char *meta;		/* .sonde.meta text */

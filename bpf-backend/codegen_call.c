@@ -278,11 +278,16 @@ void cg_print(struct cg *cg, const struct expr *e)
 	const char *fmt;
 	size_t len;
 
-	if (e->print_to_string) {
+	bool hist = e->args.n == 1 &&
+		    ((const struct expr *)e->args.v[0])->kind == E_HISTOGRAM;
+
+	if (e->print_to_string && !hist) {
 		cg_sprint(cg, e);
 		return;
 	}
-	if (e->print_char) {
+	if (hist && !e->print_to_string) {
+		cg_print_hist(cg, e);
+	} else if (e->print_to_string || e->print_char) {
 		cg_unsupported(cg, e->tok, arena_printf(cg->arena, "'%s'",
 							e->name));
 	} else if (e->print_fmt) {

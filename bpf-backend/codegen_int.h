@@ -21,6 +21,12 @@
  *	codegen_strfn.c   string and time builtins (strlen, substr, ...)
  *	codegen_rt.c      the staprun contract: sonde_ctl, records, errors
  *	codegen_meta.c    string tables and the .sonde.meta text
+ *	codegen_sub.c     subprograms: the callbacks of bpf_loop() and
+ *	                  bpf_for_each_map_elem()
+ *	codegen_foreach.c the foreach statement
+ *	codegen_iter.c    walking whole arrays: collect and sort for
+ *	                  foreach, delete a, '*' slots, wrapping arrays
+ *	codegen_stats.c   statistics: <<<, @ops, histograms
  *
  * Register conventions of the generated code:
  *
@@ -46,12 +52,16 @@
 
 #include "bpf-backend/codegen.h"
 #include "bpf-backend/emit.h"
+#include "runtime/stats.h"
 
 #define CG_SCRATCH BPF_REG_9
 #define CG_GLOBALS BPF_REG_8
 
 /* Map indices every object has, in this order */
 enum { CG_MAP_OUT, CG_MAP_CTL, CG_MAP_SCRATCH, CG_NFIXED_MAPS };
+
+/* foreach loops over one array nested in each other, at most */
+#define CG_MAX_FOREACH_DEPTH 4
 
 /* Where a global lives */
 enum cg_storage {
@@ -72,6 +82,10 @@ struct cg_global {
 	unsigned capacity;	/* arrays: max entries */
 	int print_order;	/* 1, 2, ...: printed at the end in this
 				   order (pass 2's autoprint); 0: not */
+	struct stat_desc sd;	/* statistics: histogram and @variance */
+	bool sd_shift_set;
+	int iter_maps[CG_MAX_FOREACH_DEPTH];	/* foreach entry maps by
+						   nesting depth, +1 */
 };
 
 /* The probe points this backend runs */
@@ -129,6 +143,7 @@ struct cg_tail {
 struct cg_loop {
 	int brk, cont;
 	struct cg_loop *outer;
+	const struct cg_global *array;	/* foreach: the array iterated */
 };
 
 struct cg {
@@ -154,6 +169,10 @@ struct cg {
 	FILE *meta;		/* the metadata text, via open_memstream */
 	char *metabuf;
 	size_t metalen;
+	struct cg_prog *subs;	/* subprograms (codegen_sub.c) */
+	const char **sub_keys;	/* what each one does, to share them */
+	int nsubs, subs_cap;
+	int map_iter;		/* sonde_iter, or -1 */
 
 	/* the program being generated */
 	struct emitter em;
@@ -227,6 +246,13 @@ int cg_layout_globals(struct cg *cg);
 void cg_stmt(struct cg *cg, const struct stmt *s);
 /* Charge a probe body's statements to the action budget on entry */
 void cg_charge_body(struct cg *cg, const struct stmt *body);
+/* Before a loop: the budget left into stack slot entry; at its exit:
+ * the verifier forgets how much is left, but for that bound */
+void cg_remember_budget(struct cg *cg, int entry);
+void cg_forget_budget(struct cg *cg, int entry);
+/* Charge one iteration of a loop: 1 plus its body, at tok */
+void cg_charge_iteration(struct cg *cg, const struct stmt *body,
+			 const struct token *tok);
 
 /* ---- codegen_expr.c ----------------------------------------------------- */
 
@@ -261,6 +287,8 @@ void cg_str_concat2(struct cg *cg, const struct token *tok, int reg, int off,
 void cg_strcmp(struct cg *cg);
 /* Zero size bytes (a multiple of 8) at reg + off */
 void cg_zero(struct cg *cg, int reg, int off, int size);
+/* The same, clobbering r0-r5 */
+void cg_clear(struct cg *cg, int reg, int off, int size);
 
 /* ---- codegen_var.c ------------------------------------------------------ */
 
@@ -274,6 +302,88 @@ void cg_in(struct cg *cg, const struct expr *e);
 void cg_delete(struct cg *cg, const struct stmt *s);
 void cg_stat_add(struct cg *cg, const struct expr *e);
 void cg_stat_op(struct cg *cg, const struct expr *e);
+
+/* The place of a scalar variable: base register and offset (r10 for
+ * long locals); false, reported, if the backend cannot reach it */
+bool cg_var_place(struct cg *cg, const struct expr *e, int *reg, int *off);
+/* The packed key of args (bpf_abi.h layout) in a new scratch buffer;
+ * returns its scratch offset */
+int cg_build_key(struct cg *cg, const struct cg_global *g,
+		 const struct ptrvec *args, const struct token *tok);
+/* "Array overflow, ..." for g at tok */
+void cg_raise_overflow(struct cg *cg, const struct cg_global *g,
+		       const struct token *tok);
+
+/* ---- codegen_sub.c ------------------------------------------------------ */
+
+/* A subprogram is generated between cg_sub_begin() and cg_sub_end()
+ * with cg->em (the program being generated is set aside); key names
+ * what it does, so that identical ones are shared */
+struct cg_sub_save {
+	struct emitter em;
+	int key_slot, error_label, exit_label;
+	bool dead;
+	bool *label_used;
+	int label_used_cap;
+	struct cg_loop *loop;
+};
+int cg_sub_find(const struct cg *cg, const char *key);
+void cg_sub_begin(struct cg *cg, struct cg_sub_save *save);
+/* A subprogram whose frame mirrors the first depth bytes of the
+ * program's (key_slot, act_slot and locals at the same offsets), so
+ * that statements lowered for the program can run in it */
+void cg_sub_begin_mirror(struct cg *cg, struct cg_sub_save *save, int depth);
+int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key);
+/* Hand the subprograms to the object */
+int cg_subs_finish(struct cg *cg);
+
+/* ---- codegen_stats.c ---------------------------------------------------- */
+
+/* Histogram kinds and @variance shifts of every statistic, from their
+ * uses; before the globals are placed */
+int cg_stats_scan(struct cg *cg);
+/* Bytes of one statistic's per-CPU value */
+unsigned cg_stat_size(const struct cg_global *g);
+void cg_print_hist(struct cg *cg, const struct expr *e);
+void cg_hist_index(struct cg *cg, const struct expr *e);
+/* delete s: every CPU's copy cleared */
+void cg_stat_clear(struct cg *cg, const struct cg_global *g);
+/*
+ * Aggregate over the possible CPUs the statistic g (key: scratch offset
+ * of the packed key of an array element, or -1) into struct stat_data
+ * at scratch offset agg: count and sum, plus what what asks for
+ * (CG_AGG_*), with stat_agg_end()'s @variance step.  Clobbers r0-r7.
+ */
+#define CG_AGG_MINMAX 1		/* @min, @max, @avg */
+#define CG_AGG_VARIANCE 2
+#define CG_AGG_HIST 4
+void cg_stat_aggregate(struct cg *cg, const struct cg_global *g, int key,
+		       int agg, int what);
+/* The same for the operand x of an operator (s or s[k]), into a new
+ * scratch buffer hdr bytes after its start; returns the aggregate's
+ * offset, or -1 after reporting */
+int cg_aggregate_operand(struct cg *cg, const struct expr *x, int what,
+			 int hdr, struct cg_global **gp);
+
+/* ---- codegen_foreach.c -------------------------------------------------- */
+
+void cg_foreach(struct cg *cg, const struct stmt *s);
+/* for and while, their bodies run by bpf_loop() as foreach's are */
+void cg_for_loop(struct cg *cg, const struct stmt *s);
+
+/* ---- codegen_iter.c ----------------------------------------------------- */
+
+/* A full wrapping array ('%'): delete its oldest element, the head of
+ * SystemTap's element list (the smallest seq) */
+void cg_wrap_evict(struct cg *cg, const struct cg_global *g);
+/* Does an index list hold a '*'? */
+bool cg_is_slice(const struct ptrvec *args);
+/* delete a[k, *] (in false), or r0 = [k, *] in a (in true) */
+void cg_slice_op(struct cg *cg, const struct cg_global *g,
+		 const struct ptrvec *args, const struct token *tok, bool in);
+/* delete a: every element of an array */
+void cg_delete_all(struct cg *cg, const struct cg_global *g,
+		   const struct token *tok);
 
 /* ---- codegen_call.c ----------------------------------------------------- */
 

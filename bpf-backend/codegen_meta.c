@@ -120,6 +120,13 @@ static void put_global(struct cg *cg, const struct cg_global *g)
 		cg->maps[g->map].name, meta_type(v->type));
 	if (g->storage == CG_ST_SCALAR)
 		fprintf(cg->meta, " slot=0 off=%d", g->off);
+	if (v->type == TYPE_STATS && g->sd.hist_type == STAT_HIST_LOG)
+		fputs(" hist=log", cg->meta);
+	if (v->type == TYPE_STATS && g->sd.hist_type == STAT_HIST_LINEAR)
+		fprintf(cg->meta, " hist=linear:%d:%d:%d", (int)g->sd.start,
+			(int)g->sd.stop, (int)g->sd.interval);
+	if (v->type == TYPE_STATS && (g->sd.ops & STAT_OP_VARIANCE))
+		fprintf(cg->meta, " variance=%d", g->sd.shift);
 	if (g->storage == CG_ST_ARRAY) {
 		fputs(" keys=", cg->meta);
 		for (i = 0; i < v->arity; i++)

@@ -12,9 +12,11 @@
  *
  * Charging the same on every path is what lets the verifier merge the
  * two sides of an if: the counter is a stack slot the verifier knows
- * exactly (it must, to see that each loop ends), so paths that paid
- * different amounts could never be merged, and a loop with an if inside
- * would be explored once per combination of branches.
+ * exactly, so paths that paid different amounts could never be merged.
+ * Loop bodies (for, while, foreach) run as bpf_loop() callbacks
+ * (codegen_foreach.c), which the verifier checks once; the budget goes
+ * through map memory there, and cg_forget_budget() bounds it again
+ * after the loop.
  */
 #include "bpf-backend/codegen_int.h"
 
@@ -58,6 +60,55 @@ static void charge(struct cg *cg, int n, const struct token *tok)
 	label_bind(em, ok);
 }
 
+/*
+ * After a loop: the budget left, as the verifier sees it, no longer
+ * depends on the number of iterations.  Otherwise each way out of a loop
+ * whose trip count it cannot see (one per iteration) would have the
+ * rest of the handler verified again, and a second such loop would
+ * multiply the work.  The value goes through the scratch frame (map
+ * memory, which the verifier does not track) and comes back bounded
+ * by what was left when the loop began (stack slot entry, saved by
+ * cg_remember_budget()), which is what bounds an enclosing loop.
+ */
+void cg_forget_budget(struct cg *cg, int entry)
+{
+	struct emitter *em = &cg->em;
+	int mark = cg_scratch_mark(cg), tmp, ok = label_new(em);
+	uint32_t mask = 1;
+
+	if (cg->dead) {
+		label_bind(em, ok);
+		return;
+	}
+	while (mask < cg->lim.maxaction)
+		mask = mask << 1 | 1;
+	tmp = cg_scratch_alloc(cg, NULL, 8);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, cg->act_slot);
+	emit_store(em, BPF_DW, CG_SCRATCH, tmp, BPF_REG_1);
+	emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, tmp);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, (int32_t)mask);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, entry);
+	emit_jcond_reg(em, BPF_JSLE, BPF_REG_1, BPF_REG_2, ok);
+	/* never at run time: a known value here would be explored as a
+	 * path of its own, so it is one that ends at the next charge */
+	emit_mov_imm(em, BPF_REG_1, 0);
+	label_bind(em, ok);
+	emit_store(em, BPF_DW, BPF_REG_10, cg->act_slot, BPF_REG_1);
+	cg_scratch_release(cg, mark);
+}
+
+void cg_remember_budget(struct cg *cg, int entry)
+{
+	emit_load(&cg->em, BPF_DW, BPF_REG_1, BPF_REG_10, cg->act_slot);
+	emit_store(&cg->em, BPF_DW, BPF_REG_10, entry, BPF_REG_1);
+}
+
+void cg_charge_iteration(struct cg *cg, const struct stmt *body,
+			 const struct token *tok)
+{
+	charge(cg, 1 + static_cost(body), tok);
+}
+
 void cg_charge_body(struct cg *cg, const struct stmt *body)
 {
 	charge(cg, static_cost(body), body->tok ? body->tok
@@ -81,48 +132,6 @@ static void stmt_if(struct cg *cg, const struct stmt *s)
 	cg_bind(cg, other);
 	cg_stmt(cg, s->else_body);
 	cg_bind(cg, end);
-}
-
-/*
- * for (init; cond; incr) body, and while (cond) body:
- *
- *	init
- *   top:
- *	charge 1 + body; if (cond) goto body; goto brk
- *   body:
- *	body
- *   cont:
- *	incr; goto top
- *   brk:
- */
-static void stmt_for(struct cg *cg, const struct stmt *s)
-{
-	struct cg_loop loop = { cg_label(cg), cg_label(cg), cg->loop };
-	int top = cg_label(cg), body = cg_label(cg);
-
-	if (s->init)
-		cg_discard(cg, s->init);
-	cg_bind(cg, top);
-	charge(cg, 1 + static_cost(s->body), s->tok);
-	/* staying in the loop is the taken branch: the verifier looks at
-	 * the way out first, so iterations do not pile up pending states */
-	if (s->expr) {
-		cg_note(cg, s->expr->tok);
-		cg_cond(cg, s->expr);
-		cg_jcond(cg, BPF_JNE, BPF_REG_0, 0, body);
-		cg_goto(cg, loop.brk);
-		cg_bind(cg, body);
-	}
-	cg->loop = &loop;
-	cg_stmt(cg, s->body);
-	cg->loop = loop.outer;
-	cg_bind(cg, loop.cont);
-	if (s->incr) {
-		cg_note(cg, s->incr->tok);
-		cg_discard(cg, s->incr);
-	}
-	cg_goto(cg, top);
-	cg_bind(cg, loop.brk);
 }
 
 /* break, continue, next */
@@ -164,7 +173,7 @@ void cg_stmt(struct cg *cg, const struct stmt *s)
 		stmt_if(cg, s);
 		break;
 	case S_FOR:
-		stmt_for(cg, s);
+		cg_for_loop(cg, s);
 		break;
 	case S_NEXT:
 	case S_BREAK:
@@ -175,7 +184,7 @@ void cg_stmt(struct cg *cg, const struct stmt *s)
 		cg_delete(cg, s);
 		break;
 	case S_FOREACH:
-		cg_unsupported(cg, s->tok, "foreach");
+		cg_foreach(cg, s);
 		break;
 	case S_TRY:
 		cg_try(cg, s);

@@ -24,6 +24,27 @@ void cg_zero(struct cg *cg, int reg, int off, int size)
 		emit_store_imm(&cg->em, BPF_DW, reg, off + k, 0);
 }
 
+/*
+ * Large buffers in one helper call rather than a store per word (fewer
+ * instructions for the verifier to walk in loops): a probe read from
+ * address 0 fails, and bpf_probe_read_kernel() zeroes its destination
+ * when it fails (as it has since it exists, Linux 5.5).
+ */
+void cg_clear(struct cg *cg, int reg, int off, int size)
+{
+	struct emitter *em = &cg->em;
+
+	if (size <= 64) {
+		cg_zero(cg, reg, off, size);
+		return;
+	}
+	emit_mov_reg(em, BPF_REG_1, reg);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, off);
+	emit_mov_imm(em, BPF_REG_2, size);
+	emit_mov_imm(em, BPF_REG_3, 0);
+	emit_call_helper(em, BPF_FUNC_probe_read_kernel);
+}
+
 void cg_str_literal(struct cg *cg, const struct token *tok, const char *s,
 		    size_t len)
 {

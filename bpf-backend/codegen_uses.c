@@ -9,7 +9,8 @@
  * packed keys (bpf_abi.h), whose value is the element followed by the
  * insertion sequence number staprun uses to order ties when it prints;
  * the sequence counters themselves live in sonde_globals.  Each scalar
- * statistic gets a per-CPU array of struct stat_data (runtime/stats.h).
+ * statistic gets a per-CPU array of struct stat_data (runtime/stats.h),
+ * an array of statistics a per-CPU hash (codegen_stats.c).
  *
  * Which globals print at the end (runtime.md 6.7) is pass 2's decision:
  * the end probes it adds for them (probe->autoprint_of) give the globals
@@ -78,20 +79,13 @@ static int place_array(struct cg *cg, struct cg_global *g)
 {
 	const struct vardecl *v = g->var;
 	const struct global *decl = v->decl;
+	bool stats = v->type == TYPE_STATS;
 	int i;
 
-	if (v->type == TYPE_STATS) {
-		cg_unsupported(cg, v->tok, "an array of statistics");
-		return -1;
-	}
-	if (decl && decl->wrap) {
-		cg_unsupported(cg, v->tok, "a wrapping array ('%')");
-		return -1;
-	}
 	g->storage = CG_ST_ARRAY;
 	for (i = 0; i < v->arity; i++)
 		g->ksize += type_bytes(cg, v->index_types[i]);
-	g->vsize = type_bytes(cg, v->type) + 8;
+	g->vsize = (stats ? (int)cg_stat_size(g) : (int)type_bytes(cg, v->type)) + 8;
 	if (decl && decl->is_array && decl->size > CG_MAX_ARRAY) {
 		cg_unsupported(cg, v->tok, "an array of more than 1048576 entries");
 		return -1;
@@ -100,8 +94,11 @@ static int place_array(struct cg *cg, struct cg_global *g)
 		      (unsigned)decl->size : cg->lim.maxmapentries;
 	g->off = cg->globals_size;	/* its insertion counter */
 	cg->globals_size += 8;
+	/* statistics: a value per CPU (runtime.md 6.2: the capacity holds
+	 * per CPU and for the aggregate) */
 	g->map = cg_add_map(cg, arena_printf(cg->arena, "sonde_a_%s", v->name),
-			    BPF_MAP_TYPE_HASH, g->ksize, g->vsize, g->capacity);
+			    stats ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH,
+			    g->ksize, g->vsize, g->capacity);
 	return 0;
 }
 
@@ -110,7 +107,7 @@ static void place_stats(struct cg *cg, struct cg_global *g)
 	g->storage = CG_ST_STATS;
 	g->map = cg_add_map(cg, arena_printf(cg->arena, "sonde_s_%s",
 					     g->var->name),
-			    BPF_MAP_TYPE_PERCPU_ARRAY, 4, STAT_DATA_SIZE(0), 1);
+			    BPF_MAP_TYPE_PERCPU_ARRAY, 4, cg_stat_size(g), 1);
 }
 
 static int place(struct cg *cg, struct cg_global *g)
@@ -146,6 +143,8 @@ int cg_layout_globals(struct cg *cg)
 	int i, err = 0;
 
 	collect(cg);
+	if (cg_stats_scan(cg))
+		err = -1;
 	for (i = 0; i < cg->nglobals; i++)
 		if (place(cg, &cg->globals[i]))
 			err = -1;

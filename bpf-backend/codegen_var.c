@@ -92,7 +92,7 @@ static int build_key(struct cg *cg, const struct cg_global *g,
 		if (k->kind == E_WILDCARD) {
 			cg_unsupported(cg, k->tok, "an array slice");
 		} else if (g->var->index_types[i] == TYPE_STRING) {
-			cg_zero(cg, CG_SCRATCH, key + off, cg->slot);
+			cg_clear(cg, CG_SCRATCH, key + off, cg->slot);
 			cg_str(cg, k);
 			emit_mov_reg(em, BPF_REG_3, BPF_REG_0);
 			cg_str_copy(cg, CG_SCRATCH, key + off);
@@ -147,12 +147,27 @@ static void raise_overflow(struct cg *cg, const struct cg_global *g,
 		rt_raise(cg, "Array overflow, check MAXMAPENTRIES", tok);
 }
 
+/* r0 = bpf_map_update_elem(g's map, key, val, BPF_ANY) */
+static void update_call(struct cg *cg, const struct cg_global *g, int key,
+			int val)
+{
+	struct emitter *em = &cg->em;
+
+	emit_ld_map(em, BPF_REG_1, g->map);
+	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
+	emit_mov_reg(em, BPF_REG_3, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_3, val);
+	emit_mov_imm(em, BPF_REG_4, BPF_ANY);
+	emit_call_helper(em, BPF_FUNC_map_update_elem);
+}
+
 /*
  * Insert the element key -> scratch value buffer val, whose sequence
  * word is filled here; goes on at done.  BPF_ANY rather than
  * BPF_NOEXIST: if another CPU inserted the key meanwhile, this value
  * replaces its value, as a write after it would; the one branch left is
- * a full map.
+ * a full map, where a wrapping array ('%') drops its oldest element.
  */
 static void array_insert(struct cg *cg, const struct cg_global *g, int key,
 			 int val, const struct token *tok, int done)
@@ -162,14 +177,13 @@ static void array_insert(struct cg *cg, const struct cg_global *g, int key,
 	emit_mov_imm(em, BPF_REG_1, 1);
 	emit_atomic_fetch_add(em, BPF_DW, CG_GLOBALS, g->off, BPF_REG_1);
 	emit_store(em, BPF_DW, CG_SCRATCH, val + g->vsize - 8, BPF_REG_1);
-	emit_ld_map(em, BPF_REG_1, g->map);
-	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
-	emit_mov_reg(em, BPF_REG_3, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_3, val);
-	emit_mov_imm(em, BPF_REG_4, BPF_ANY);
-	emit_call_helper(em, BPF_FUNC_map_update_elem);
+	update_call(cg, g, key, val);
 	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, done);
+	if (g->var->decl && g->var->decl->wrap) {
+		cg_wrap_evict(cg, g);
+		update_call(cg, g, key, val);
+		emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, done);
+	}
 	raise_overflow(cg, g, tok);
 }
 
@@ -234,6 +248,10 @@ void cg_in(struct cg *cg, const struct expr *e)
 		if (e->base && e->base->kind != E_SYMBOL)
 			cg_unsupported(cg, e->tok, "'in' on a histogram");
 		emit_mov_imm(em, BPF_REG_0, 0);
+		return;
+	}
+	if (cg_is_slice(&e->args)) {
+		cg_slice_op(cg, g, &e->args, e->tok, true);
 		return;
 	}
 	key = build_key(cg, g, &e->args, e->tok);
@@ -504,6 +522,10 @@ void cg_delete(struct cg *cg, const struct stmt *s)
 		g = array_of(cg, x);
 		if (!g)
 			return;
+		if (cg_is_slice(&x->args)) {
+			cg_slice_op(cg, g, &x->args, x->tok, false);
+			return;
+		}
 		key = build_key(cg, g, &x->args, x->tok);
 		emit_ld_map(em, BPF_REG_1, g->map);
 		emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
@@ -512,10 +534,17 @@ void cg_delete(struct cg *cg, const struct stmt *s)
 		cg_scratch_release(cg, smark);
 		return;
 	}
-	if (x->kind != E_SYMBOL || !x->var || x->var->arity > 0 ||
-	    x->var->type == TYPE_STATS) {
-		cg_unsupported(cg, s->tok, x->var && x->var->type == TYPE_STATS ?
-			       "deleting a statistic" : "deleting a whole array");
+	g = x->kind == E_SYMBOL && x->var ? cg_global_of(cg, x->var) : NULL;
+	if (g && g->storage == CG_ST_ARRAY) {
+		cg_delete_all(cg, g, x->tok);
+		return;
+	}
+	if (g && g->storage == CG_ST_STATS) {
+		cg_stat_clear(cg, g);
+		return;
+	}
+	if (x->kind != E_SYMBOL || !x->var) {
+		cg_unsupported(cg, s->tok, "this delete");
 		return;
 	}
 	if (!scalar_place(cg, x, &p))
@@ -526,174 +555,27 @@ void cg_delete(struct cg *cg, const struct stmt *s)
 		emit_store_imm(em, BPF_DW, p.reg, p.off, 0);
 }
 
-/* ---- statistics ------------------------------------------------------------ */
+/* ---- for the other files ---------------------------------------------- */
 
-static struct cg_global *stats_of(struct cg *cg, const struct expr *x)
+bool cg_var_place(struct cg *cg, const struct expr *e, int *reg, int *off)
 {
-	struct cg_global *g = x->kind == E_SYMBOL && x->var ?
-			      cg_global_of(cg, x->var) : NULL;
+	struct place p;
 
-	if (!g || g->storage != CG_ST_STATS) {
-		cg_unsupported(cg, x->tok, "this statistic");
-		return NULL;
-	}
-	return g;
+	if (!scalar_place(cg, e, &p))
+		return false;
+	*reg = p.reg;
+	*off = p.off;
+	return true;
 }
 
-/* stat_add() of runtime/stats.c on this CPU's copy: count, sum, min, max
- * (no histogram, no variance) */
-void cg_stat_add(struct cg *cg, const struct expr *e)
+int cg_build_key(struct cg *cg, const struct cg_global *g,
+		 const struct ptrvec *args, const struct token *tok)
 {
-	struct emitter *em = &cg->em;
-	struct cg_global *g = stats_of(cg, e->left);
-	int mark = emit_stack_mark(em), v = emit_stack_alloc(em, 8);
-	int more = label_new(em), nomax = label_new(em), done = label_new(em);
-
-	cg_long(cg, e->right);
-	emit_store(em, BPF_DW, BPF_REG_10, v, BPF_REG_0);
-	if (g)
-		rt_lookup0(cg, g->map, done);
-	else
-		emit_jump(em, done);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, v);
-	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_0, 0);
-	emit_jcond_imm(em, BPF_JNE, BPF_REG_2, 0, more);
-	emit_store_imm(em, BPF_DW, BPF_REG_0, 0, 1);
-	emit_store(em, BPF_DW, BPF_REG_0, 8, BPF_REG_1);	/* sum */
-	emit_store(em, BPF_DW, BPF_REG_0, 16, BPF_REG_1);	/* min */
-	emit_store(em, BPF_DW, BPF_REG_0, 24, BPF_REG_1);	/* max */
-	emit_store(em, BPF_DW, BPF_REG_0, 32, BPF_REG_1);	/* avg_s */
-	emit_store_imm(em, BPF_DW, BPF_REG_0, 40, 0);		/* m2 */
-	emit_jump(em, done);
-	label_bind(em, more);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_2, 1);
-	emit_store(em, BPF_DW, BPF_REG_0, 0, BPF_REG_2);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_0, 8);
-	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_1);
-	emit_store(em, BPF_DW, BPF_REG_0, 8, BPF_REG_3);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_0, 24);
-	emit_jcond_reg(em, BPF_JSLE, BPF_REG_1, BPF_REG_3, nomax);
-	emit_store(em, BPF_DW, BPF_REG_0, 24, BPF_REG_1);
-	label_bind(em, nomax);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_0, 16);
-	emit_jcond_reg(em, BPF_JSGE, BPF_REG_1, BPF_REG_3, done);
-	emit_store(em, BPF_DW, BPF_REG_0, 16, BPF_REG_1);
-	label_bind(em, done);
-	emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, v);
-	emit_stack_release(em, mark);
+	return build_key(cg, g, args, tok);
 }
 
-/* Aggregated fields, on the stack */
-struct agg {
-	int count, sum, min, max, cpu;
-};
-
-/* Merge this CPU's copy at r0 into agg (stat_agg_merge) */
-static void agg_merge(struct cg *cg, const struct agg *a, int next)
+void cg_raise_overflow(struct cg *cg, const struct cg_global *g,
+		       const struct token *tok)
 {
-	struct emitter *em = &cg->em;
-	int merge = label_new(em), m1 = label_new(em);
-
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, 0);
-	emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, next);
-	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, a->count);
-	emit_jcond_imm(em, BPF_JNE, BPF_REG_2, 0, merge);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_0, 16);
-	emit_store(em, BPF_DW, BPF_REG_10, a->min, BPF_REG_3);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_0, 24);
-	emit_store(em, BPF_DW, BPF_REG_10, a->max, BPF_REG_3);
-	label_bind(em, merge);
-	emit_alu_reg(em, BPF_ADD, BPF_REG_2, BPF_REG_1);
-	emit_store(em, BPF_DW, BPF_REG_10, a->count, BPF_REG_2);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a->sum);
-	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_0, 8);
-	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_4);
-	emit_store(em, BPF_DW, BPF_REG_10, a->sum, BPF_REG_3);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a->max);
-	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_0, 24);
-	emit_jcond_reg(em, BPF_JSLE, BPF_REG_4, BPF_REG_3, m1);
-	emit_store(em, BPF_DW, BPF_REG_10, a->max, BPF_REG_4);
-	label_bind(em, m1);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a->min);
-	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_0, 16);
-	emit_jcond_reg(em, BPF_JSGE, BPF_REG_4, BPF_REG_3, next);
-	emit_store(em, BPF_DW, BPF_REG_10, a->min, BPF_REG_4);
-}
-
-/* Sum every possible CPU's copy of map[0] into agg */
-static void aggregate(struct cg *cg, int map, const struct agg *a)
-{
-	struct emitter *em = &cg->em;
-	int loop = label_new(em), next = label_new(em), end = label_new(em);
-
-	emit_store_imm(em, BPF_DW, BPF_REG_10, a->count, 0);
-	emit_store_imm(em, BPF_DW, BPF_REG_10, a->sum, 0);
-	emit_store_imm(em, BPF_DW, BPF_REG_10, a->min, 0);
-	emit_store_imm(em, BPF_DW, BPF_REG_10, a->max, 0);
-	emit_store_imm(em, BPF_DW, BPF_REG_10, a->cpu, 0);
-	label_bind(em, loop);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a->cpu);
-	emit_jcond_imm(em, BPF_JGE, BPF_REG_3, (int32_t)cg->lim.ncpus, end);
-	emit_store_imm(em, BPF_W, BPF_REG_10, cg->key_slot, 0);
-	emit_ld_map(em, BPF_REG_1, map);
-	emit_mov_reg(em, BPF_REG_2, BPF_REG_10);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_2, cg->key_slot);
-	emit_call_helper(em, BPF_FUNC_map_lookup_percpu_elem);
-	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, next);
-	agg_merge(cg, a, next);
-	label_bind(em, next);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a->cpu);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
-	emit_store(em, BPF_DW, BPF_REG_10, a->cpu, BPF_REG_1);
-	emit_jump(em, loop);
-	label_bind(em, end);
-}
-
-/* @count, @sum, @min, @max, @avg of a scalar statistic */
-void cg_stat_op(struct cg *cg, const struct expr *e)
-{
-	struct emitter *em = &cg->em;
-	struct cg_global *g = stats_of(cg, e->left);
-	int mark = emit_stack_mark(em), ok;
-	struct agg a;
-
-	if (!g || e->stat == STAT_VARIANCE) {
-		if (g)
-			cg_unsupported(cg, e->tok, "@variance");
-		emit_mov_imm(em, BPF_REG_0, 0);
-		return;
-	}
-	a.count = emit_stack_alloc(em, 8);
-	a.sum = emit_stack_alloc(em, 8);
-	a.min = emit_stack_alloc(em, 8);
-	a.max = emit_stack_alloc(em, 8);
-	a.cpu = emit_stack_alloc(em, 8);
-	aggregate(cg, g->map, &a);
-	if (e->stat != STAT_COUNT && e->stat != STAT_SUM) {
-		ok = label_new(em);
-		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a.count);
-		emit_jcond_imm(em, BPF_JNE, BPF_REG_1, 0, ok);
-		rt_raise(cg, "empty aggregate", e->tok);
-		label_bind(em, ok);
-	}
-	switch (e->stat) {
-	case STAT_COUNT:
-		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, a.count);
-		break;
-	case STAT_SUM:
-		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, a.sum);
-		break;
-	case STAT_MIN:
-		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, a.min);
-		break;
-	case STAT_MAX:
-		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, a.max);
-		break;
-	default:
-		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a.sum);
-		emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, a.count);
-		cg_divmod(cg, false);
-		break;
-	}
-	emit_stack_release(em, mark);
+	raise_overflow(cg, g, tok);
 }

@@ -160,6 +160,14 @@ static int fmt_ld_imm64(const struct disasm_ctx *ctx, int idx, char *buf,
 	const char *name = NULL;
 	char map[64];
 
+	if (r && r->kind == INSN_RELOC_FUNC) {
+		name = name_of(ctx->subprogs, ctx->nsubprogs, r->target);
+		if (name)
+			return snprintf(buf, size, "r%d = func[%s]",
+					in->dst_reg, name);
+		return snprintf(buf, size, "r%d = func[#%d]", in->dst_reg,
+				r->target);
+	}
 	if (r && r->kind == INSN_RELOC_MAP)
 		name = name_of(ctx->maps, ctx->nmaps, r->target);
 	if (name)

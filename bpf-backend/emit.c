@@ -220,6 +220,16 @@ void emit_call_subprog(struct emitter *em, int subprog_index)
 	emit_insn(em, INSN_CALL_PSEUDO(subprog_index));
 }
 
+void emit_ld_func(struct emitter *em, int dst, int subprog_index)
+{
+	if (subprog_index < 0)
+		emit_fail(em, -EINVAL, "bad subprogram index %d",
+			  subprog_index);
+	record_reloc(em, INSN_RELOC_FUNC, subprog_index);
+	emit_insn(em, INSN_LD_IMM64_LO(dst, BPF_PSEUDO_FUNC, subprog_index));
+	emit_insn(em, INSN_LD_IMM64_HI(0));
+}
+
 void emit_exit(struct emitter *em)
 {
 	emit_insn(em, INSN_EXIT());

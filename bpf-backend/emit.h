@@ -96,6 +96,9 @@ void emit_ld_map(struct emitter *em, int dst, int map_index);
 void emit_call_helper(struct emitter *em, int helper);
 /* BPF-to-BPF call of subprogram number subprog_index (records a reloc) */
 void emit_call_subprog(struct emitter *em, int subprog_index);
+/* dst = address of subprogram subprog_index, the callback argument of
+ * bpf_loop() and bpf_for_each_map_elem() (records a reloc) */
+void emit_ld_func(struct emitter *em, int dst, int subprog_index);
 void emit_exit(struct emitter *em);
 
 /* Labels: ids from label_new(), bound once to the next instruction. */

@@ -177,6 +177,8 @@ static inline int insn_is_ld_imm64(const struct bpf_insn *insn)
 enum insn_reloc_kind {
 	INSN_RELOC_MAP,		/* target: map index in the object */
 	INSN_RELOC_CALL,	/* target: subprogram index in the object */
+	INSN_RELOC_FUNC,	/* ld_imm64 of a subprogram's address (a
+				   callback): target is its index */
 };
 
 struct insn_reloc {

@@ -7,6 +7,7 @@ bpf_backend_libbpfgen_a_SOURCES = \
 	bpf-backend/emit.c bpf-backend/emit.h \
 	bpf-backend/disasm.c bpf-backend/disasm.h \
 	bpf-backend/mapdef.c bpf-backend/mapdef.h \
+	bpf-backend/funcinfo.c bpf-backend/funcinfo.h \
 	bpf-backend/object.c bpf-backend/object.h \
 	bpf-backend/codegen.c bpf-backend/codegen.h \
 	bpf-backend/codegen_int.h \
@@ -17,7 +18,10 @@ bpf_backend_libbpfgen_a_SOURCES = \
 	bpf-backend/codegen_points.c \
 	bpf-backend/codegen_rt.c bpf-backend/codegen_stmt.c \
 	bpf-backend/codegen_str.c bpf-backend/codegen_uses.c \
-	bpf-backend/codegen_var.c
+	bpf-backend/codegen_var.c \
+	bpf-backend/codegen_sub.c bpf-backend/codegen_foreach.c \
+	bpf-backend/codegen_iter.c bpf-backend/codegen_iter.h \
+	bpf-backend/codegen_stats.c
 bpf_backend_libbpfgen_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 
 # test_emit needs no kernel; test_object loads into the running kernel and

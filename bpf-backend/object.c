@@ -6,18 +6,25 @@
  * sections and their contents.  Section order:
  *
  *	1 .strtab   names of sections and symbols (one table for both)
- *	  <prog>... one per program
+ *	  <prog>... one per section name: programs that share one (two
+ *	            probes on one tracepoint, every "uprobe") are placed
+ *	            back to back in it, as clang does, since libbpf finds
+ *	            .BTF.ext records by section name and offset
  *	  .text     subprograms, if any
  *	  license
- *	  .maps, .BTF   if there are maps
+ *	  .maps     if there are maps
+ *	  .BTF      if there are maps or subprograms
+ *	  .BTF.ext  function info, if there are subprograms (funcinfo.c)
  *	  .symtab
  *	  .rel<prog>..., .rel.text   for sections with relocations
  *	  <extra>...  the caller's raw sections, in the order given
  *
  * Symbol indices follow a fixed plan so relocations can be written before
  * the symbol table is: 0 null, then one LOCAL FUNC per subprogram (libbpf
- * wants subprograms static and in .text), then one GLOBAL FUNC per
- * program, then one GLOBAL OBJECT per map.
+ * wants subprograms static and in .text) and, if there are any, the
+ * LOCAL SECTION symbol of .text (what a callback's address is relocated
+ * against, as clang does), then one GLOBAL FUNC per program, then one
+ * GLOBAL OBJECT per map.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +38,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 
+#include "bpf-backend/funcinfo.h"
 #include "bpf-backend/mapdef.h"
 #include "bpf-backend/object.h"
 
@@ -48,6 +56,7 @@ struct objw {
 	struct strtab str;
 	size_t strtab_ndx;
 	size_t *prog_ndx;	/* section of each program */
+	size_t *prog_off;	/* its byte offset in that section */
 	size_t text_ndx;	/* .text, 0 if no subprograms */
 	size_t maps_ndx;	/* .maps, 0 if no maps */
 	size_t symtab_ndx;
@@ -56,6 +65,8 @@ struct objw {
 	void **owned;		/* section buffers, freed after writing */
 	int nowned;
 	struct btf *btf;
+	void *ext;		/* .BTF.ext, if there are subprograms */
+	size_t ext_size;
 };
 
 /* Append s; returns its offset, or 0 (the empty name) on -ENOMEM. */
@@ -157,9 +168,12 @@ static int write_ehdr(struct objw *w)
 /*
  * Rewrite relocated instructions as clang leaves them, for libbpf: a map
  * load is a plain "r = 0 ll", a subprogram call has imm -1 so that the
- * target is exactly the symbol's offset.
+ * target is exactly the symbol's offset, a callback's address keeps
+ * BPF_PSEUDO_FUNC with its byte offset in .text (relocated against the
+ * section symbol).
  */
-static void patch_relocs(struct bpf_insn *insns, const struct objprog *p)
+static void patch_relocs(const struct objw *w, struct bpf_insn *insns,
+			 const struct objprog *p)
 {
 	const struct insn_reloc *r;
 	int i;
@@ -170,6 +184,9 @@ static void patch_relocs(struct bpf_insn *insns, const struct objprog *p)
 			insns[r->insn].src_reg = 0;
 			insns[r->insn].imm = 0;
 			insns[r->insn + 1].imm = 0;
+		} else if (r->kind == INSN_RELOC_FUNC) {
+			insns[r->insn].imm = (__s32)w->sub_off[r->target];
+			insns[r->insn + 1].imm = 0;
 		} else {
 			insns[r->insn].imm = -1;
 		}
@@ -177,10 +194,22 @@ static void patch_relocs(struct bpf_insn *insns, const struct objprog *p)
 }
 
 /* Copy p's instructions to dst and patch them; dst has room. */
-static void place_code(struct bpf_insn *dst, const struct objprog *p)
+static void place_code(const struct objw *w, struct bpf_insn *dst,
+		       const struct objprog *p)
 {
 	memcpy(dst, p->insns, p->len * sizeof(*dst));
-	patch_relocs(dst, p);
+	patch_relocs(w, dst, p);
+}
+
+/* The first program placed in program i's section */
+static int first_of_section(const struct objbuilder *ob, int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(ob->progs[j].section, ob->progs[i].section))
+			return j;
+	return i;
 }
 
 static int add_prog_scns(struct objw *w)
@@ -190,16 +219,30 @@ static int add_prog_scns(struct objw *w)
 		.type = SHT_PROGBITS, .flags = SHF_ALLOC | SHF_EXECINSTR,
 		.align = 8, .dtype = ELF_T_BYTE,
 	};
-	int i, err = 0;
+	int i, j, err = 0;
+	size_t ndx;
 
 	for (i = 0; i < ob->nprogs && !err; i++) {
+		if (first_of_section(ob, i) != i)
+			continue;
 		s.name = ob->progs[i].section;
-		s.size = ob->progs[i].len * sizeof(struct bpf_insn);
+		s.size = 0;
+		for (j = i; j < ob->nprogs; j++)
+			if (!strcmp(ob->progs[j].section, s.name)) {
+				w->prog_off[j] = s.size;
+				s.size += ob->progs[j].len * sizeof(struct bpf_insn);
+			}
 		s.buf = objw_alloc(w, s.size);
 		if (!s.buf)
 			return -ENOMEM;
-		place_code(s.buf, &ob->progs[i]);
-		w->prog_ndx[i] = add_scn(w, &s, &err);
+		for (j = i; j < ob->nprogs; j++)
+			if (!strcmp(ob->progs[j].section, s.name))
+				place_code(w, (struct bpf_insn *)s.buf +
+					   w->prog_off[j] / 8, &ob->progs[j]);
+		ndx = add_scn(w, &s, &err);
+		for (j = i; j < ob->nprogs; j++)
+			if (!strcmp(ob->progs[j].section, s.name))
+				w->prog_ndx[j] = ndx;
 	}
 	return err;
 }
@@ -218,16 +261,14 @@ static int add_text_scn(struct objw *w)
 
 	if (!ob->nsubprogs)
 		return 0;
-	for (i = 0; i < ob->nsubprogs; i++) {
-		w->sub_off[i] = s.size;
+	for (i = 0; i < ob->nsubprogs; i++)
 		s.size += ob->subprogs[i].len * sizeof(struct bpf_insn);
-	}
 	s.buf = objw_alloc(w, s.size);
 	if (!s.buf)
 		return -ENOMEM;
 	code = s.buf;
 	for (i = 0; i < ob->nsubprogs; i++)
-		place_code(code + w->sub_off[i] / sizeof(*code),
+		place_code(w, code + w->sub_off[i] / sizeof(*code),
 			   &ob->subprogs[i]);
 	w->text_ndx = add_scn(w, &s, &err);
 	return err;
@@ -286,6 +327,9 @@ static int add_btf_scn(struct objw *w)
 	if (!w->btf)
 		return -errno;
 	err = mapdef_add_btf(w->btf, w->ob->maps, w->ob->nmaps);
+	if (!err && w->ob->nsubprogs)
+		err = funcinfo_build(w->btf, w->ob, w->prog_off, w->sub_off,
+				     &w->ext, &w->ext_size);
 	if (err)
 		return err;
 	raw = btf__raw_data(w->btf, &size);
@@ -295,17 +339,24 @@ static int add_btf_scn(struct objw *w)
 	s.size = size;
 	err = 0;
 	add_scn(w, &s, &err);
+	if (!err && w->ext) {
+		s.name = ".BTF.ext";
+		s.buf = w->ext;
+		s.size = w->ext_size;
+		add_scn(w, &s, &err);
+	}
 	return err;
 }
 
 static int add_maps(struct objw *w)
 {
-	int err;
+	int err = 0;
 
-	if (!w->ob->nmaps)
-		return 0;
-	err = add_maps_scn(w);
-	return err ? err : add_btf_scn(w);
+	if (w->ob->nmaps)
+		err = add_maps_scn(w);
+	if (!err && (w->ob->nmaps || w->ob->nsubprogs))
+		err = add_btf_scn(w);
+	return err;
 }
 
 static Elf64_Sym make_sym(size_t name, int bind, int type, size_t shndx,
@@ -322,6 +373,12 @@ static Elf64_Sym make_sym(size_t name, int bind, int type, size_t shndx,
 	return sym;
 }
 
+/* The null symbol, the subprograms and .text's section symbol */
+static int nlocal_syms(const struct objbuilder *ob)
+{
+	return 1 + ob->nsubprogs + (ob->nsubprogs > 0);
+}
+
 /* Symbols in the order the file comment gives. */
 static int fill_syms(struct objw *w, Elf64_Sym *sym)
 {
@@ -334,10 +391,12 @@ static int fill_syms(struct objw *w, Elf64_Sym *sym)
 		sym[n++] = make_sym(name, STB_LOCAL, STT_FUNC, w->text_ndx,
 				    w->sub_off[i], ob->subprogs[i].len * 8);
 	}
+	if (ob->nsubprogs)
+		sym[n++] = make_sym(0, STB_LOCAL, STT_SECTION, w->text_ndx, 0, 0);
 	for (i = 0; i < ob->nprogs; i++) {
 		name = strtab_add(&w->str, ob->progs[i].name, &err);
 		sym[n++] = make_sym(name, STB_GLOBAL, STT_FUNC, w->prog_ndx[i],
-				    0, ob->progs[i].len * 8);
+				    w->prog_off[i], ob->progs[i].len * 8);
 	}
 	for (i = 0; i < ob->nmaps; i++) {
 		name = strtab_add(&w->str, ob->maps[i].name, &err);
@@ -350,12 +409,12 @@ static int fill_syms(struct objw *w, Elf64_Sym *sym)
 static int add_symtab_scn(struct objw *w)
 {
 	const struct objbuilder *ob = w->ob;
-	int nsyms = 1 + ob->nsubprogs + ob->nprogs + ob->nmaps, err;
+	int nsyms = nlocal_syms(ob) + ob->nprogs + ob->nmaps, err;
 	struct scn_spec s = {
 		.name = ".symtab", .type = SHT_SYMTAB, .align = 8,
 		.entsize = sizeof(Elf64_Sym), .dtype = ELF_T_SYM,
 		.link = w->strtab_ndx,
-		.info = 1 + ob->nsubprogs,	/* first non-local symbol */
+		.info = nlocal_syms(ob),	/* first non-local symbol */
 	};
 
 	s.size = nsyms * sizeof(Elf64_Sym);
@@ -374,7 +433,9 @@ static int reloc_sym(const struct objbuilder *ob, const struct insn_reloc *r)
 {
 	if (r->kind == INSN_RELOC_CALL)
 		return 1 + r->target;
-	return 1 + ob->nsubprogs + ob->nprogs + r->target;
+	if (r->kind == INSN_RELOC_FUNC)
+		return 1 + ob->nsubprogs;
+	return nlocal_syms(ob) + ob->nprogs + r->target;
 }
 
 /*
@@ -404,8 +465,8 @@ static int add_rel_scn(struct objw *w, const struct objprog *p,
 	if (!rel)
 		return -ENOMEM;
 	for (i = 0; i < p->nrelocs; i++) {
-		type = p->relocs[i].kind == INSN_RELOC_MAP ? R_BPF_64_64 :
-							    R_BPF_64_32;
+		type = p->relocs[i].kind == INSN_RELOC_CALL ? R_BPF_64_32 :
+							     R_BPF_64_64;
 		rel[i].r_offset = base + p->relocs[i].insn * 8;
 		rel[i].r_info = ELF64_R_INFO(reloc_sym(w->ob, &p->relocs[i]),
 					     type);
@@ -443,13 +504,42 @@ static int add_text_rel_scn(struct objw *w)
 	return err;
 }
 
+/* The relocations of every program in program i's section */
+static int add_prog_rel_scn(struct objw *w, int i)
+{
+	const struct objbuilder *ob = w->ob;
+	const char *name = ob->progs[i].section;
+	struct objprog sec = { .name = name };
+	struct insn_reloc *all;
+	int j, k, n = 0, err;
+
+	for (j = i; j < ob->nprogs; j++)
+		if (!strcmp(ob->progs[j].section, name))
+			sec.nrelocs += ob->progs[j].nrelocs;
+	if (!sec.nrelocs)
+		return 0;
+	all = calloc(sec.nrelocs, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (j = i; j < ob->nprogs; j++)
+		for (k = 0; !strcmp(ob->progs[j].section, name) &&
+			    k < ob->progs[j].nrelocs; k++) {
+			all[n] = ob->progs[j].relocs[k];
+			all[n++].insn += w->prog_off[j] / 8;
+		}
+	sec.relocs = all;
+	err = add_rel_scn(w, &sec, name, w->prog_ndx[i], 0);
+	free(all);
+	return err;
+}
+
 static int add_rel_scns(struct objw *w)
 {
 	int i, err = 0;
 
 	for (i = 0; i < w->ob->nprogs && !err; i++)
-		err = add_rel_scn(w, &w->ob->progs[i], w->ob->progs[i].section,
-				  w->prog_ndx[i], 0);
+		if (first_of_section(w->ob, i) == i)
+			err = add_prog_rel_scn(w, i);
 	return err ? err : add_text_rel_scn(w);
 }
 
@@ -517,13 +607,20 @@ static int add_all(struct objw *w)
 
 static int objw_init(struct objw *w, const struct objbuilder *ob, int fd)
 {
+	int i;
+
 	memset(w, 0, sizeof(*w));
 	w->ob = ob;
 	w->prog_ndx = calloc(ob->nprogs + 1, sizeof(*w->prog_ndx));
+	w->prog_off = calloc(ob->nprogs + 1, sizeof(*w->prog_off));
 	w->sub_off = calloc(ob->nsubprogs + 1, sizeof(*w->sub_off));
 	w->map_off = calloc(ob->nmaps + 1, sizeof(*w->map_off));
-	if (!w->prog_ndx || !w->sub_off || !w->map_off)
+	if (!w->prog_ndx || !w->prog_off || !w->sub_off || !w->map_off)
 		return -ENOMEM;
+	/* known before any code is placed: callbacks' addresses need them */
+	for (i = 1; i < ob->nsubprogs; i++)
+		w->sub_off[i] = w->sub_off[i - 1] +
+				ob->subprogs[i - 1].len * sizeof(struct bpf_insn);
 	w->elf = elf_begin(fd, ELF_C_WRITE, NULL);
 	return w->elf ? 0 : -EIO;
 }
@@ -539,8 +636,10 @@ static void objw_release(struct objw *w)
 	free(w->owned);
 	free(w->str.buf);
 	free(w->prog_ndx);
+	free(w->prog_off);
 	free(w->sub_off);
 	free(w->map_off);
+	free(w->ext);
 	btf__free(w->btf);
 }
 
@@ -570,6 +669,10 @@ static int reloc_ok(const struct objbuilder *ob, const struct objprog *p,
 	if (r->kind == INSN_RELOC_MAP)
 		return r->target >= 0 && r->target < ob->nmaps &&
 		       insn_is_ld_imm64(in) && r->insn + 1 < p->len;
+	if (r->kind == INSN_RELOC_FUNC)
+		return r->target >= 0 && r->target < ob->nsubprogs &&
+		       insn_is_ld_imm64(in) && in->src_reg == BPF_PSEUDO_FUNC &&
+		       r->insn + 1 < p->len;
 	return r->kind == INSN_RELOC_CALL &&
 	       r->target >= 0 && r->target < ob->nsubprogs &&
 	       in->code == (BPF_JMP | BPF_CALL) &&
@@ -596,6 +699,7 @@ static int section_ok(const struct objsection *s)
 	return s->name && s->name[0] == '.' && s->name[1] &&
 	       strncmp(s->name, ".rel", 4) && strcmp(s->name, ".text") &&
 	       strcmp(s->name, ".maps") && strcmp(s->name, ".BTF") &&
+	       strcmp(s->name, ".BTF.ext") &&
 	       strcmp(s->name, ".symtab") && strcmp(s->name, ".strtab") &&
 	       (s->data || !s->size);
 }

@@ -259,6 +259,35 @@ static void test_disasm_listing(void)
 	emit_release(&em);
 }
 
+/* A callback's address: a BPF_PSEUDO_FUNC ld_imm64 with its relocation */
+static void test_ld_func(void)
+{
+	static const char *const subs[] = { "cb0", "cb1" };
+	struct disasm_ctx ctx;
+	struct emitter em;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out;
+
+	emit_init(&em);
+	emit_ld_func(&em, BPF_REG_2, 1);
+	emit_mov_imm(&em, BPF_REG_0, 0);
+	emit_exit(&em);
+	CHECK(emit_finish(&em) == 0);
+	CHECK(em.nrelocs == 1 && em.relocs[0].insn == 0 &&
+	      em.relocs[0].kind == INSN_RELOC_FUNC && em.relocs[0].target == 1);
+	CHECK(em.insns[0].src_reg == BPF_PSEUDO_FUNC && em.len == 4);
+	disasm_ctx_from_emitter(&ctx, &em);
+	ctx.subprogs = subs;
+	ctx.nsubprogs = 2;
+	out = open_memstream(&text, &size);
+	CHECK(out && disasm_print(out, &ctx) == 0);
+	fclose(out);
+	CHECK(text && strstr(text, "r2 = func[cb1]"));
+	free(text);
+	emit_release(&em);
+}
+
 int main(void)
 {
 	test_labels();
@@ -268,6 +297,7 @@ int main(void)
 	test_atomic_size();
 	test_disasm_forms();
 	test_disasm_listing();
+	test_ld_func();
 	if (failures) {
 		fprintf(stderr, "test_emit: %d check(s) failed\n", failures);
 		return 1;

@@ -121,7 +121,9 @@ enum sonde_rec_kind {
 	/* an uncaught run-time error: struct sonde_rec_error */
 	SONDE_REC_ERROR = 4,
 	/* warn(): struct sonde_rec_warn */
-	SONDE_REC_WARN = 5
+	SONDE_REC_WARN = 5,
+	/* print(@hist_*(s)): struct sonde_rec_hist */
+	SONDE_REC_HIST = 6
 };
 
 struct sonde_rec {
@@ -154,6 +156,24 @@ struct sonde_rec_warn {
 	uint32_t id;		/* probe id */
 	uint32_t msg;		/* string id or SONDE_NO_ID */
 	uint32_t pad;		/* zero */
+};
+
+/*
+ * HIST: the aggregate of a statistic whose histogram print(@hist_log(s))
+ * or print(@hist_linear(s, ...)) prints.  The header describes the
+ * histogram (runtime/stats.h STAT_HIST_* and the linear parameters);
+ * runtime/stats.h's struct stat_data with nbuckets buckets follows (a
+ * multiple of 8 bytes).  staprun draws it with stat_emit_hist(), then a
+ * newline if newline is 1 (println).  The probe has already raised
+ * "empty aggregate" for a statistic with no values.
+ */
+struct sonde_rec_hist {
+	uint32_t kind;		/* SONDE_REC_HIST */
+	uint32_t nbuckets;
+	int32_t hist_type;	/* 1 log, 2 linear */
+	int32_t start, stop, interval;
+	uint32_t newline;
+	uint32_t pad;
 };
 
 /* ---- Globals in maps (for VAR=VALUE and printing at exit) --------------- */

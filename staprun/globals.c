@@ -175,6 +175,8 @@ static int read_elem(const struct gview *v, const void *key, struct elem *e)
 {
 	size_t total = (size_t)v->vsize * v->ncpu;
 	uint32_t ksize = bpf_map__key_size(v->map);
+	uint64_t seq;
+	int i;
 
 	e->val = calloc(1, total);	/* (valgrind sees one CPU's copy filled) */
 	e->key = malloc(ksize);
@@ -183,8 +185,13 @@ static int read_elem(const struct gview *v, const void *key, struct elem *e)
 	memcpy(e->key, key, ksize);
 	if (bpf_map_lookup_elem(v->fd, key, e->val))
 		return errno == ENOENT ? 1 : -errno;
-	if (v->g->seq >= 0)
-		memcpy(&e->seq, e->val + v->g->seq, 8);
+	/* a statistic's counter is in the copy of the CPU that inserted
+	 * it (the others are zero), or in the last that renumbered it */
+	for (i = 0; v->g->seq >= 0 && i < v->ncpu; i++) {
+		memcpy(&seq, e->val + (size_t)i * v->vsize + v->g->seq, 8);
+		if (!i || seq > e->seq)
+			e->seq = seq;
+	}
 	if (v->g->type == META_STATS) {
 		e->agg = aggregate(v, e->val);
 		if (!e->agg)

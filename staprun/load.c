@@ -308,6 +308,27 @@ static const char *probe_name(struct session *s, const char *prog)
 	return pp ? pp->s : NULL;
 }
 
+/* Helpers the generator's foreach and statistics rely on, by the
+ * kernel that brought them: the verifier only says "unknown func" */
+static void explain_missing_helper(const char *vlog)
+{
+	static const struct { const char *name, *since; } helpers[] = {
+		{ "bpf_for_each_map_elem", "5.13" },
+		{ "bpf_loop", "5.17" },
+		{ "bpf_map_lookup_percpu_elem", "5.19" },
+	};
+	char want[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		snprintf(want, sizeof(want), "unknown func %s#", helpers[i].name);
+		if (strstr(vlog, want))
+			log_fail("bpf: this kernel has no %s() (Linux %s), which "
+				 "foreach and statistics use", helpers[i].name,
+				 helpers[i].since);
+	}
+}
+
 static void report_load_failure(struct session *s, int err, const char *vlog)
 {
 	struct bpf_program *p = failed_prog(s);
@@ -322,6 +343,7 @@ static void report_load_failure(struct session *s, int err, const char *vlog)
 	pp = probe_name(s, name);
 	if (vlog[0])
 		print_log_tail(vlog);
+	explain_missing_helper(vlog);
 	if (pp)
 		log_fail("bpf: cannot load program '%s' for probe %s: %s",
 			 name, pp, strerror(-err));

@@ -6,12 +6,15 @@
  *
  * Each format of the metadata is parsed once, at start, into its
  * directives and the layout of its arguments in a PRINTF record.
+ * Histograms arrive aggregated (HIST records) and are drawn by
+ * runtime/stats.c.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "runtime/format.h"
+#include "runtime/stats.h"
 #include "staprun/bpf_abi.h"
 #include "staprun/log.h"
 #include "staprun/staprun.h"
@@ -218,6 +221,44 @@ int output_printf(struct output *o, const struct meta *m, uint32_t id,
 	}
 	output_write(o, o->buf, n);
 	return 0;
+}
+
+static void emit_piece(void *cookie, const char *text, size_t len)
+{
+	output_write(cookie, text, len);
+}
+
+int output_hist(struct output *o, const void *rec, size_t avail,
+		size_t *used)
+{
+	struct sonde_rec_hist h;
+	struct stat_desc d;
+	struct stat_data *agg;
+	size_t size;
+	int err;
+
+	if (avail < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, rec, sizeof(h));
+	if (h.hist_type == STAT_HIST_LOG && h.nbuckets == STAT_LOG_BUCKETS)
+		stat_desc_init_log(&d, 0, 0);
+	else if (h.hist_type != STAT_HIST_LINEAR ||
+		 stat_desc_init_linear(&d, h.start, h.stop, h.interval, 0,
+				       0) != (int)h.nbuckets)
+		return -EINVAL;
+	size = STAT_DATA_SIZE(h.nbuckets);
+	if (avail - sizeof(h) < size)
+		return -EINVAL;
+	agg = malloc(size);
+	if (!agg)
+		return -ENOMEM;
+	memcpy(agg, (const char *)rec + sizeof(h), size);
+	err = stat_emit_hist(emit_piece, o, &d, agg);
+	free(agg);
+	if (err >= 0 && h.newline)
+		output_write(o, "\n", 1);
+	*used = sizeof(h) + size;
+	return err < 0 ? -EINVAL : 0;
 }
 
 void output_write(struct output *o, const void *data, size_t len)

@@ -128,6 +128,9 @@ void output_close(struct output *o);
 int output_printf(struct output *o, const struct meta *m, uint32_t id,
 		  const void *payload, size_t len, size_t *used);
 void output_write(struct output *o, const void *data, size_t len);
+/* A HIST record; 0, or -EINVAL for a malformed record */
+int output_hist(struct output *o, const void *rec, size_t avail,
+		size_t *used);
 void output_flush(struct output *o);
 
 /* globals.c */

@@ -2,8 +2,9 @@
 /*
  * test_meta.c - staprun's metadata parser and record decoding, without a
  * kernel: meta_parse() on good and bad text (exact messages), then
- * transport_sample() on hand-made ring buffer samples, checking the
- * exact bytes written to the output stream and to stderr.
+ * transport_sample() on hand-made ring buffer samples (a histogram
+ * too), checking the exact bytes written to the output stream and to
+ * stderr.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -158,6 +159,15 @@ static const char rec_meta[] =
 
 #define SLOT 128		/* the string slot of rec_meta */
 #define LONG_TEXT "0123456789abcdefghijklmnopqrstuvwxyz"
+/* runtime.md 5.4's first example */
+#define HIST_TEXT \
+	"value |-------------------------------------------------- count\n" \
+	"    0 |@@                                                 2\n" \
+	"    5 |@@                                                 2\n" \
+	"   10 |@                                                  1\n" \
+	"   15 |                                                   0\n" \
+	"   20 |                                                   0\n" \
+	"\n"
 
 struct sample {
 	char b[2048];
@@ -231,6 +241,14 @@ static void test_records(void)
 	/* raw print, 3 bytes padded to 8, then an exit record */
 	put32(&smp, SONDE_REC_PRINT), put32(&smp, 3);
 	put(&smp, "ab\n\0\0\0\0\0", 8);
+	/* a histogram: 1, 3, 5, 5, 12 in @hist_linear(h, 0, 20, 5), println */
+	put32(&smp, SONDE_REC_HIST), put32(&smp, 7);
+	put32(&smp, 2), put32(&smp, 0), put32(&smp, 20), put32(&smp, 5);
+	put32(&smp, 1), put32(&smp, 0);
+	put64(&smp, 5), put64(&smp, 26), put64(&smp, 1), put64(&smp, 12);
+	put64(&smp, 0), put64(&smp, 0), put64(&smp, 0);
+	put64(&smp, 0), put64(&smp, 2), put64(&smp, 2), put64(&smp, 1);
+	put64(&smp, 0), put64(&smp, 0), put64(&smp, 0);
 	put32(&smp, SONDE_REC_EXIT), put32(&smp, 0);
 	/* error: string message, two locations (padded), in probe 0 */
 	put32(&smp, SONDE_REC_ERROR), put32(&smp, 0);
@@ -267,7 +285,7 @@ static void test_records(void)
 	close(saved);
 	output_close(&s.out);
 
-	CHECK(!strcmp(slurp(out), "hi|-42|    7|01abff\nab\n"),
+	CHECK(!strcmp(slurp(out), "hi|-42|    7|01abff\nab\n" HIST_TEXT "\n"),
 	      "output '%s'", slurp(out));
 	snprintf(want, sizeof(want),
 		 "ERROR: division by 0 near operator '/' at t.stp:3:11 "

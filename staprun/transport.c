@@ -156,6 +156,8 @@ static int handle_record(struct session *s, const char *p, size_t avail,
 		return handle_error(s, p, avail, used);
 	case SONDE_REC_WARN:
 		return handle_warn(s, p, avail, used);
+	case SONDE_REC_HIST:
+		return output_hist(&s->out, p, avail, used);
 	}
 	return -EINVAL;
 }
