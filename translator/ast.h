@@ -254,6 +254,8 @@ struct function {
 	const struct token *type_tok;  /* where the return type was inferred */
 	bool used;
 	bool opt_called;           /* optimize.c: called somewhere, this round */
+	signed char purity;        /* optimize.c: 0 unknown, 1 being decided,
+				      2 no side effects, 3 side effects */
 };
 
 struct global {

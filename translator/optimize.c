@@ -140,11 +140,73 @@ static void count_uses(struct opt *o)
 
 /* ---- side effects and folding ------------------------------------------ */
 
+static bool function_pure(struct function *fn);
+
 static bool pure_call(const struct expr *e)
 {
-	const struct function *fn = e->callee;
+	struct function *fn = e->callee;
 
-	return fn && fn->embedded && strstr(fn->embedded->text, "/* pure */");
+	if (!fn)
+		return false;
+	if (fn->embedded)
+		return strstr(fn->embedded->text, "/* pure */") != NULL;
+	return function_pure(fn);
+}
+
+/* Whether an expression of a function body affects anything outside
+ * the function: what it assigns must be its own locals. */
+static bool visit_effects(struct expr *e, void *arg)
+{
+	bool *effects = arg;
+
+	switch (e->kind) {
+	case E_ASSIGN: case E_PREINC: case E_POSTINC:
+		if (e->left->kind != E_SYMBOL || !e->left->var ||
+		    e->left->var->kind == VAR_GLOBAL)
+			*effects = true;
+		return true;
+	case E_CALL:
+		if (!pure_call(e))
+			*effects = true;
+		return true;
+	case E_BINARY:
+		if (!strcmp(e->op, "/") || !strcmp(e->op, "%"))
+			*effects = true;
+		return true;
+	case E_PRINT: case E_EMBEDDED: case E_TARGET: case E_STATOP: case E_HISTOGRAM:
+		*effects = true;
+		return false;
+	default:
+		return true;
+	}
+}
+
+static bool stmt_effects(const struct stmt *s)
+{
+	if (!s)
+		return false;
+	if (s->kind == S_DELETE)
+		return true;
+	for (int i = 0; i < s->stmts.n; i++)
+		if (stmt_effects(s->stmts.v[i]))
+			return true;
+	return stmt_effects(s->body) || stmt_effects(s->else_body) ||
+	       stmt_effects(s->catch_body);
+}
+
+/* A script function whose calls may go when their value is unused, as
+ * upstream decides: nothing it does reaches past its own locals (a
+ * recursive call counts as an effect while it is being decided). */
+static bool function_pure(struct function *fn)
+{
+	bool effects = false;
+
+	if (fn->purity == 0) {
+		fn->purity = 1;
+		walk_stmt(fn->body, visit_effects, &effects);
+		fn->purity = effects || stmt_effects(fn->body) ? 3 : 2;
+	}
+	return fn->purity == 2;
 }
 
 static bool has_side_effects(const struct expr *e)
