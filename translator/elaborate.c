@@ -124,8 +124,18 @@ static struct vardecl *find_var(struct scope *sc, const struct token *tok,
 static struct vardecl *find_array(struct scope *sc, const struct token *tok,
 				  const char *name, int arity)
 {
-	struct vardecl *g = find_global(sc, name, tok);
+	struct vardecl *local = sc->locals ? find_in(sc->locals, name) : NULL;
+	struct vardecl *g;
 
+	/* a local is a scalar: indexing it is an arity clash, as upstream says */
+	if (local && local->kind == VAR_LOCAL) {
+		struct diag *d = diag_semantic_error(sc->diags, tok,
+						     "inconsistent arity (0 vs %d)", arity);
+
+		diag_chain(sc->diags, d, local->tok, "arity 0 first inferred here");
+		return NULL;
+	}
+	g = find_global(sc, name, tok);
 	if (!g)
 		diag_semantic_error(sc->diags, tok,
 			"unresolved arity-%d global array %s, missing global declaration?",
