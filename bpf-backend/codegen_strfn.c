@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * codegen_strfn.c - the string and time builtins (tapsets.md 3.8, 3.9):
- * strlen, substr, stringat, isdigit, strtol, isinstr, strpos,
+ * strlen, substr, stringat, isdigit, strtol, isinstr, strpos, str_replace,
  * gettimeofday_s/ms/us/ns,
  * local_clock_s/ms/us/ns, ktime_get_ns, jiffies.
  *
@@ -276,96 +276,140 @@ static void clock_value(struct cg *cg, bool gtod, int32_t div)
 }
 
 /*
- * isinstr(s1, s2) and strpos(s1, s2): a shift-and (bitap) search, whose
- * loops have no branch on the data, so the verifier walks each once:
- * mask[c] has bit j set when s2[j] == c; over s1, state = (state << 1
- * | 1) & mask[c], and bit len2-1 of state marks a match ending there.
- * A 64-bit state bounds s2 to 64 bytes; a longer one is a run-time
- * error, never a wrong answer.  r0 = 1/0, or the first index / -1.
+ * isinstr(s1, s2), strpos(s1, s2) and str_replace(s1, s2, s3) search
+ * with shift-and (bitap), whose loops have no branch on the data, so
+ * the verifier walks each once: mask[c] has bit j set when s2[j] == c;
+ * over s1, state = (state << 1 | 1) & mask[c], and bit len2-1 of state
+ * marks a match ending there.  A 64-bit state bounds s2 to 64 bytes; a
+ * longer one is a run-time error, never a wrong answer.
  */
-static void search(struct cg *cg, const struct expr *e, const int *a, bool pos)
+struct bitap {
+	int t1, t2, mask;	/* scratch: s1, s2, 256 masks */
+	int len1, len2, i, st;	/* stack slots */
+};
+
+/* Copy s1 and s2, r0 = len2; raise the error for a long s2 */
+static void bitap_start(struct cg *cg, const struct expr *e, const int *a,
+			struct bitap *b)
 {
 	struct emitter *em = &cg->em;
-	int smark = cg_scratch_mark(cg);
-	int t1 = cg_scratch_alloc(cg, e->tok, cg->slot);
-	int t2 = cg_scratch_alloc(cg, e->tok, cg->slot + 64);
-	int mask = cg_scratch_alloc(cg, e->tok, 256 * 8);
-	int mark = emit_stack_mark(em);
-	int len1 = emit_stack_alloc(em, 8), len2 = emit_stack_alloc(em, 8);
-	int i = emit_stack_alloc(em, 8), st = emit_stack_alloc(em, 8);
-	int res = emit_stack_alloc(em, 8);
-	int ok = label_new(em), build = label_new(em), scan = label_new(em);
-	int scanned = label_new(em), built = label_new(em), done = label_new(em);
+
+	b->t1 = cg_scratch_alloc(cg, e->tok, cg->slot);
+	b->t2 = cg_scratch_alloc(cg, e->tok, cg->slot + 64);
+	b->mask = cg_scratch_alloc(cg, e->tok, 256 * 8);
+	b->len1 = emit_stack_alloc(em, 8);
+	b->len2 = emit_stack_alloc(em, 8);
+	b->i = emit_stack_alloc(em, 8);
+	b->st = emit_stack_alloc(em, 8);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[0]);
+	copy_measure(cg, b->t1);
+	emit_store(em, BPF_DW, BPF_REG_10, b->len1, BPF_REG_0);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[1]);
+	copy_measure(cg, b->t2);
+	emit_store(em, BPF_DW, BPF_REG_10, b->len2, BPF_REG_0);
+}
+
+/* The masks, for a non-empty s2 of at most 64 bytes */
+static void bitap_masks(struct cg *cg, const struct expr *e, struct bitap *b)
+{
+	struct emitter *em = &cg->em;
+	int ok = label_new(em), build = label_new(em), built = label_new(em);
 	int k;
 
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[0]);
-	copy_measure(cg, t1);
-	emit_store(em, BPF_DW, BPF_REG_10, len1, BPF_REG_0);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[1]);
-	copy_measure(cg, t2);
-	emit_store(em, BPF_DW, BPF_REG_10, len2, BPF_REG_0);
-	/* an empty s2 is found at 0 */
-	emit_mov_imm(em, BPF_REG_1, pos ? 0 : 1);
-	emit_store(em, BPF_DW, BPF_REG_10, res, BPF_REG_1);
-	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, done);
+	emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, b->len2);
 	emit_jcond_imm(em, BPF_JLE, BPF_REG_0, 64, ok);
 	rt_raise(cg, "a search string over 64 bytes is not supported by "
 		 "the bpf runtime", e->tok);
 	label_bind(em, ok);
-	emit_store_imm(em, BPF_DW, BPF_REG_10, res, pos ? -1 : 0);
 	for (k = 0; k < 256; k++)
-		emit_store_imm(em, BPF_DW, CG_SCRATCH, mask + 8 * k, 0);
+		emit_store_imm(em, BPF_DW, CG_SCRATCH, b->mask + 8 * k, 0);
 	/* mask[s2[j]] |= (j < len2) << j, for j < 64 */
-	emit_store_imm(em, BPF_DW, BPF_REG_10, i, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, b->i, 0);
 	label_bind(em, build);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, b->i);
 	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, 64, built);
 	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
-	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, t2);
+	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, b->t2);
 	emit_alu_imm(em, BPF_LSH, BPF_REG_2, 3);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, len2);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, b->len2);
 	emit_mov_reg(em, BPF_REG_4, BPF_REG_1);
 	emit_alu_reg(em, BPF_SUB, BPF_REG_4, BPF_REG_3);
 	emit_alu_imm(em, BPF_RSH, BPF_REG_4, 63);
 	emit_alu_reg(em, BPF_LSH, BPF_REG_4, BPF_REG_1);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_2, mask);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_2, b->mask);
 	emit_alu_reg(em, BPF_OR, BPF_REG_3, BPF_REG_4);
-	emit_store(em, BPF_DW, BPF_REG_2, mask, BPF_REG_3);
+	emit_store(em, BPF_DW, BPF_REG_2, b->mask, BPF_REG_3);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
-	emit_store(em, BPF_DW, BPF_REG_10, i, BPF_REG_1);
+	emit_store(em, BPF_DW, BPF_REG_10, b->i, BPF_REG_1);
 	emit_jump(em, build);
 	label_bind(em, built);
-	/* the scan over s1 */
-	emit_store_imm(em, BPF_DW, BPF_REG_10, i, 0);
-	emit_store_imm(em, BPF_DW, BPF_REG_10, st, 0);
-	label_bind(em, scan);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, b->i, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, b->st, 0);
+}
+
+/* The top of the scan: goto out when every byte was seen; else advance
+ * the state over s1[i] and leave r3 = 1 if a match ends at i, r4 =
+ * len2 - 1, r1 = i */
+static void bitap_step(struct cg *cg, struct bitap *b, int out)
+{
+	struct emitter *em = &cg->em;
+
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, b->i);
 	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, (int32_t)cg->lim.maxstringlen - 1,
-		       scanned);
+		       out);
 	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
-	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, t1);
+	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, b->t1);
 	emit_alu_imm(em, BPF_LSH, BPF_REG_2, 3);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
-	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_2, mask);
-	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, st);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_2, b->mask);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, b->st);
 	emit_alu_imm(em, BPF_LSH, BPF_REG_3, 1);
 	emit_alu_imm(em, BPF_OR, BPF_REG_3, 1);
 	emit_alu_reg(em, BPF_AND, BPF_REG_3, BPF_REG_2);
 	/* nothing matches at or past the end of s1: state *= i < len1 */
-	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, len1);
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, b->len1);
 	emit_mov_reg(em, BPF_REG_5, BPF_REG_1);
 	emit_alu_reg(em, BPF_SUB, BPF_REG_5, BPF_REG_4);
 	emit_alu_imm(em, BPF_RSH, BPF_REG_5, 63);
 	emit_alu_reg(em, BPF_MUL, BPF_REG_3, BPF_REG_5);
-	emit_store(em, BPF_DW, BPF_REG_10, st, BPF_REG_3);
-	/* r3 = a match ends at i */
-	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, len2);
+	emit_store(em, BPF_DW, BPF_REG_10, b->st, BPF_REG_3);
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, b->len2);
 	emit_alu_imm(em, BPF_SUB, BPF_REG_4, 1);
 	emit_alu_reg(em, BPF_RSH, BPF_REG_3, BPF_REG_4);
 	emit_alu_imm(em, BPF_AND, BPF_REG_3, 1);
+}
+
+/* i += 1; goto top */
+static void bitap_next(struct cg *cg, struct bitap *b, int top)
+{
+	struct emitter *em = &cg->em;
+
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, b->i);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, b->i, BPF_REG_1);
+	emit_jump(em, top);
+}
+
+/* r0 = isinstr (1/0) or strpos (first index, -1) */
+static void search(struct cg *cg, const struct expr *e, const int *a, bool pos)
+{
+	struct emitter *em = &cg->em;
+	int smark = cg_scratch_mark(cg), mark = emit_stack_mark(em);
+	int res = emit_stack_alloc(em, 8);
+	int scan = label_new(em), done = label_new(em);
+	struct bitap b;
+
+	bitap_start(cg, e, a, &b);
+	/* an empty s2 is found at 0 */
+	emit_store_imm(em, BPF_DW, BPF_REG_10, res, pos ? 0 : 1);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, done);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, res, pos ? -1 : 0);
+	bitap_masks(cg, e, &b);
+	label_bind(em, scan);
+	bitap_step(cg, &b, done);
 	emit_load(em, BPF_DW, BPF_REG_5, BPF_REG_10, res);
 	if (pos) {
 		/* the first: res += take * (i - len2 + 1 - res), take when
@@ -381,15 +425,158 @@ static void search(struct cg *cg, const struct expr *e, const int *a, bool pos)
 		emit_alu_reg(em, BPF_OR, BPF_REG_5, BPF_REG_3);
 	}
 	emit_store(em, BPF_DW, BPF_REG_10, res, BPF_REG_5);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
-	emit_store(em, BPF_DW, BPF_REG_10, i, BPF_REG_1);
-	emit_jump(em, scan);
-	label_bind(em, scanned);
+	bitap_next(cg, &b, scan);
 	label_bind(em, done);
 	emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, res);
 	emit_stack_release(em, mark);
 	cg_scratch_release(cg, smark);
+}
+
+/* A power of two above MAXSTRINGLEN: masks that bound offsets and
+ * sizes for the verifier */
+static int pow2_above(unsigned n)
+{
+	int p = 8;
+
+	while ((unsigned)p <= n)
+		p *= 2;
+	return p;
+}
+
+/* Append n bytes (slot ns, 0 <= n < MAXSTRINGLEN) from the address in
+ * slot src to the result at scratch res (2 * p2 bytes) whose length is
+ * in slot len: at min(len, MAXSTRINGLEN-1), so bytes past the end fall
+ * in the slack and the final NUL cuts them, as strlcat would */
+static void append_run(struct cg *cg, int res, int len, int ns, int src)
+{
+	struct emitter *em = &cg->em;
+	int m = pow2_above(cg->lim.maxstringlen) - 1;
+
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, len);
+	emit_mov_imm(em, BPF_REG_2, (int32_t)cg->lim.maxstringlen - 1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_1);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_3, 63);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_2);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, m);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, res);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, ns);
+	emit_alu_imm(em, BPF_AND, BPF_REG_2, m);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, src);
+	emit_call_helper(em, BPF_FUNC_probe_read_kernel);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, len);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, ns);
+	emit_alu_imm(em, BPF_AND, BPF_REG_2, m);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_2);
+	emit_store(em, BPF_DW, BPF_REG_10, len, BPF_REG_1);
+}
+
+/* slot src = scratch + off + (slot base, masked) */
+static void set_src(struct cg *cg, int src, int off, int base)
+{
+	struct emitter *em = &cg->em;
+
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, base);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, pow2_above(cg->lim.maxstringlen) - 1);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, off);
+	emit_store(em, BPF_DW, BPF_REG_10, src, BPF_REG_1);
+}
+
+/*
+ * str_replace(s1, s2, s3): every match of s2, left to right and not
+ * overlapping, replaced by s3, the result cut at MAXSTRINGLEN-1 bytes
+ * (upstream's strstr/strlcat loop).  At each byte the pending piece of
+ * s1 and s3 are appended with n = 0 bytes when no match ends there, so
+ * the loop has no branch on the data.  Still, the verifier walks some
+ * 300000 instructions for one call, so a probe may make two.
+ */
+static void call_str_replace(struct cg *cg, const struct expr *e, const int *a)
+{
+	struct emitter *em = &cg->em;
+	int res = cg_scratch_alloc(cg, e->tok,
+				   2 * pow2_above(cg->lim.maxstringlen));
+	int smark = cg_scratch_mark(cg), mark = emit_stack_mark(em);
+	int t3 = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int len = emit_stack_alloc(em, 8), base = emit_stack_alloc(em, 8);
+	int ns = emit_stack_alloc(em, 8), src = emit_stack_alloc(em, 8);
+	int len3 = emit_stack_alloc(em, 8), hit = emit_stack_alloc(em, 8);
+	int scan = label_new(em), tail = label_new(em);
+	struct bitap b;
+
+	if (++cg->nreplace == 3)
+		cg_unsupported(cg, e->tok, "a third str_replace in one probe "
+			       "(each costs the verifier a third of its budget)");
+	bitap_start(cg, e, a, &b);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, len, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, base, 0);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[2]);
+	copy_measure(cg, t3);
+	emit_store(em, BPF_DW, BPF_REG_10, len3, BPF_REG_0);
+	/* an empty s2 replaces nothing */
+	emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, b.len2);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, tail);
+	bitap_masks(cg, e, &b);
+	label_bind(em, scan);
+	bitap_step(cg, &b, tail);
+	emit_store(em, BPF_DW, BPF_REG_10, hit, BPF_REG_3);
+	/* a match starts over: st *= 1 - hit */
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, b.st);
+	emit_mov_reg(em, BPF_REG_5, BPF_REG_3);
+	emit_alu_imm(em, BPF_XOR, BPF_REG_5, 1);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_2, BPF_REG_5);
+	emit_store(em, BPF_DW, BPF_REG_10, b.st, BPF_REG_2);
+	/* the piece s1[base, i - len2 + 1), hit times */
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, base);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_4);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+	emit_store(em, BPF_DW, BPF_REG_10, ns, BPF_REG_1);
+	set_src(cg, src, b.t1, base);
+	append_run(cg, res, len, ns, src);
+	/* then s3, hit times */
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, len3);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, hit);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+	emit_store(em, BPF_DW, BPF_REG_10, ns, BPF_REG_1);
+	emit_mov_reg(em, BPF_REG_1, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, t3);
+	emit_store(em, BPF_DW, BPF_REG_10, src, BPF_REG_1);
+	append_run(cg, res, len, ns, src);
+	/* base += hit * (i + 1 - base) */
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, b.i);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, base);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, hit);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, BPF_REG_1);
+	emit_store(em, BPF_DW, BPF_REG_10, base, BPF_REG_2);
+	bitap_next(cg, &b, scan);
+	/* the rest of s1, then the NUL at min(len, MAXSTRINGLEN-1) */
+	label_bind(em, tail);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, b.len1);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, base);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);
+	emit_store(em, BPF_DW, BPF_REG_10, ns, BPF_REG_1);
+	set_src(cg, src, b.t1, base);
+	append_run(cg, res, len, ns, src);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, len);
+	emit_mov_imm(em, BPF_REG_2, (int32_t)cg->lim.maxstringlen - 1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_1);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_3, 63);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_2);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, pow2_above(cg->lim.maxstringlen) - 1);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
+	emit_store_imm(em, BPF_B, BPF_REG_1, res, 0);
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
 }
 
 static void call_isinstr(struct cg *cg, const struct expr *e, const int *a)
@@ -441,6 +628,7 @@ static const struct strfn strfns[] = {
 	{ "strtol", 2, call_strtol },
 	{ "isinstr", 2, call_isinstr },
 	{ "strpos", 2, call_strpos },
+	{ "str_replace", 3, call_str_replace },
 };
 
 /* The clocks: name, wall clock or not, divisor */

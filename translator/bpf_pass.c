@@ -46,6 +46,7 @@ static const char builtins_text[] =
 	"function strtol:long (str:string, base:long) %{ /* bpf builtin */ %}\n"
 	"function isinstr:long (s1:string, s2:string) %{ /* bpf builtin */ %}\n"
 	"function strpos:long (s1:string, s2:string) %{ /* bpf builtin */ %}\n"
+	"function str_replace:string (prnt_str:string, srch_str:string, rplc_str:string) %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ns:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_us:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ms:long () %{ /* bpf builtin */ %}\n"
