@@ -228,6 +228,10 @@ int cg_layout_globals(struct cg *cg);
 void cg_stmt(struct cg *cg, const struct stmt *s);
 /* Charge a probe body's statements to the action budget on entry */
 void cg_charge_body(struct cg *cg, const struct stmt *body);
+/* Actions of the longest path through s, loops counted once */
+int cg_static_cost(const struct stmt *s);
+/* remaining -= n; remaining <= 0 raises MAXACTION exceeded at tok */
+void cg_charge(struct cg *cg, int n, const struct token *tok);
 
 /* ---- codegen_expr.c ----------------------------------------------------- */
 
