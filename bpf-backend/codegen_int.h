@@ -308,8 +308,8 @@ void rt_lookup0(struct cg *cg, int map, int fail);
 
 /* ---- codegen_func.c ----------------------------------------------------- */
 
-/* MAXNESTING for the program: its deepest static call chain, plus 11 if
- * some function is recursive (runtime.md 2) */
+/* MAXNESTING for the program: its deepest static call chain, or more
+ * if some function is recursive (runtime.md 2) */
 void cg_compute_nesting(struct cg *cg);
 /* r0 = the value of a call of a script function, inlined */
 void cg_call_function(struct cg *cg, const struct expr *e);
