@@ -4,18 +4,17 @@
  *
  * Why inlining rather than BPF-to-BPF calls: the verifier allows 8 call
  * frames and 512 bytes of stack across all of them, while SystemTap's
- * MAXNESTING for a recursive script is 13 or more (13 for a
- * self-recursive function called from a probe), and the
- * verifier refuses recursive BPF calls outright, so recursion has to be
- * unrolled to MAXNESTING copies anyway.  It also verifies a static
- * subprogram again at every call site, so calls save no verifier work.
- * Inlined, a call is straight code in the probe's program: the
- * function's long parameters, locals and return value live on the stack
- * (the verifier must know them exactly to see loops end, see
- * codegen_int.h), its strings in the scratch frame; its errors reach the
- * probe's error
- * path or an enclosing try directly, and its call chain, which error
- * messages print (runtime.md 3.2), is known at translation time.
+ * MAXNESTING for a recursive script is 13 or more (13 for a function
+ * calling itself from a probe); it refuses recursive BPF calls outright,
+ * so recursion has to be unrolled to MAXNESTING copies anyway; and it
+ * verifies a static subprogram again at every call site, so calls save
+ * no verifier work.  Inlined, a call is straight code in the probe's
+ * program: the function's long parameters, locals and return value live
+ * on the stack (the verifier must know them exactly to see loops end,
+ * see codegen_int.h), its strings in the scratch frame; its errors reach
+ * the probe's error path or an enclosing try directly, and its call
+ * chain, which error messages print (runtime.md 3.2), is known at
+ * translation time.
  *
  * Depth: a call at depth d (1 from a probe body) beyond MAXNESTING is
  * not expanded; it raises "MAXNESTING exceeded" at the function's

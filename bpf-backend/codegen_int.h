@@ -97,7 +97,7 @@ struct cg_strtab {
 
 struct cg_local {
 	const struct vardecl *var;
-	int reg;		/* base: r10 (probe longs) or CG_SCRATCH */
+	int reg;		/* base: r10 (longs) or CG_SCRATCH (strings) */
 	int off;		/* offset from reg */
 };
 
