@@ -2,7 +2,7 @@
 /*
  * codegen_strfn.c - the string and time builtins (tapsets.md 3.8, 3.9):
  * strlen, substr, stringat, isdigit, strtol, isinstr, strpos, str_replace,
- * gettimeofday_s/ms/us/ns,
+ * ctime, log, warn, MAJOR, MINOR, MKDEV, gettimeofday_s/ms/us/ns,
  * local_clock_s/ms/us/ns, ktime_get_ns, jiffies.
  *
  * Strings are copied into scratch temporaries with
@@ -589,6 +589,196 @@ static void call_strpos(struct cg *cg, const struct expr *e, const int *a)
 	search(cg, e, a, true);
 }
 
+/* reg = the table of 3-byte names at scratch off */
+static void name_table(struct cg *cg, int off, const char *names)
+{
+	struct emitter *em = &cg->em;
+	size_t len = strlen(names), k;
+	uint64_t w;
+
+	for (k = 0; k < len; k += 8) {
+		w = 0;
+		memcpy(&w, names + k, len - k < 8 ? len - k : 8);
+		emit_ld_imm64(em, BPF_REG_1, w);
+		emit_store(em, BPF_DW, CG_SCRATCH, off + (int)k, BPF_REG_1);
+	}
+}
+
+/* res[at..at+3) = the name number (slot idx, masked with mask) of the
+ * table at scratch tab */
+static void put_name(struct cg *cg, int res, int at, int tab, int idx,
+		     int mask)
+{
+	struct emitter *em = &cg->em;
+	int k;
+
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, idx);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, mask);
+	emit_alu_imm(em, BPF_MUL, BPF_REG_1, 3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
+	for (k = 0; k < 3; k++) {
+		emit_load(em, BPF_B, BPF_REG_2, BPF_REG_1, tab + k);
+		emit_store(em, BPF_B, CG_SCRATCH, res + at + k, BPF_REG_2);
+	}
+}
+
+/* res[at..at+n) = the n low decimal digits of slot v; with blank, a
+ * leading zero is a space (%3d of a day) */
+static void put_digits(struct cg *cg, int res, int at, int v, int n,
+		       bool blank)
+{
+	struct emitter *em = &cg->em;
+	int k;
+
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, v);
+	for (k = n - 1; k >= 0; k--) {
+		emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+		emit_alu_imm(em, BPF_MOD, BPF_REG_2, 10);
+		emit_alu_imm(em, BPF_ADD, BPF_REG_2, '0');
+		if (blank && k == 0) {
+			/* '0' becomes ' ': c -= 16 * (c == '0') */
+			emit_mov_reg(em, BPF_REG_3, BPF_REG_2);
+			emit_alu_imm(em, BPF_SUB, BPF_REG_3, '1');
+			emit_alu_imm(em, BPF_RSH, BPF_REG_3, 63);
+			emit_alu_imm(em, BPF_MUL, BPF_REG_3, '0' - ' ');
+			emit_alu_reg(em, BPF_SUB, BPF_REG_2, BPF_REG_3);
+		}
+		emit_store(em, BPF_B, CG_SCRATCH, res + at + k, BPF_REG_2);
+		emit_alu_imm(em, BPF_DIV, BPF_REG_1, 10);
+	}
+}
+
+/*
+ * ctime(epochsecs): "Wed Jun 30 21:49:08 1993", upstream's
+ * "%.3s %.3s%3d %.2d:%.2d:%.2d %d" of the UTC date, for times that fit
+ * in a signed 32-bit time_t (else an error, worded as ctime.stp words
+ * it).  The date is arithmetic without loops or branches (days to civil
+ * date as in H. Hinnant's chrono algorithms), after adding 400 years so
+ * every division is of a positive number.
+ */
+static void call_ctime(struct cg *cg, const struct expr *e, const int *a)
+{
+	struct emitter *em = &cg->em;
+	int res = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int smark = cg_scratch_mark(cg), mark = emit_stack_mark(em);
+	int days = cg_scratch_alloc(cg, e->tok, 24);
+	int mons = cg_scratch_alloc(cg, e->tok, 48);
+	int wday = emit_stack_alloc(em, 8), mon = emit_stack_alloc(em, 8);
+	int mday = emit_stack_alloc(em, 8), year = emit_stack_alloc(em, 8);
+	int hh = emit_stack_alloc(em, 8), mm = emit_stack_alloc(em, 8);
+	int ss = emit_stack_alloc(em, 8);
+	int past = label_new(em), ok = label_new(em), fine = label_new(em);
+	const int64_t era = 146097, shift = era * 86400;
+
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res, 0);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a[0]);
+	emit_ld_imm64(em, BPF_REG_2, 2147483647ULL);
+	emit_jcond_reg(em, BPF_JSLE, BPF_REG_1, BPF_REG_2, past);
+	rt_raise(cg, "Time too far in the future to be converted", e->tok);
+	label_bind(em, past);
+	emit_ld_imm64(em, BPF_REG_2, (uint64_t)-2147483648LL);
+	emit_jcond_reg(em, BPF_JSGE, BPF_REG_1, BPF_REG_2, ok);
+	rt_raise(cg, "Time too far in the past to be converted", e->tok);
+	label_bind(em, ok);
+	/* r1 = t + 400 years, positive; seconds of the day, days */
+	emit_ld_imm64(em, BPF_REG_2, (uint64_t)shift);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_imm(em, BPF_MOD, BPF_REG_2, 86400);
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_2);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_3, 3600);
+	emit_store(em, BPF_DW, BPF_REG_10, hh, BPF_REG_3);
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_2);
+	emit_alu_imm(em, BPF_MOD, BPF_REG_3, 3600);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_3, 60);
+	emit_store(em, BPF_DW, BPF_REG_10, mm, BPF_REG_3);
+	emit_alu_imm(em, BPF_MOD, BPF_REG_2, 60);
+	emit_store(em, BPF_DW, BPF_REG_10, ss, BPF_REG_2);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_1, 86400);	/* days since 1570 */
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, 4);	/* 1970-01-01: Thursday */
+	emit_alu_imm(em, BPF_MOD, BPF_REG_2, 7);
+	emit_store(em, BPF_DW, BPF_REG_10, wday, BPF_REG_2);
+	/* civil date: z = days + 719468 (from 0000-03-01) */
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 719468);
+	emit_mov_reg(em, BPF_REG_5, BPF_REG_1);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_5, (int32_t)era);	/* era */
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_5);
+	emit_alu_imm(em, BPF_MUL, BPF_REG_2, (int32_t)era);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);	/* doe */
+	/* yoe = (doe - doe/1460 + doe/36524 - doe/146096) / 365 */
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_1);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_2, 1460);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_3, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_2, 36524);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_2, 146096);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_3, BPF_REG_2);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_3, 365);		/* yoe */
+	/* doy = doe - (365 * yoe + yoe/4 - yoe/100) */
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_3);
+	emit_alu_imm(em, BPF_MUL, BPF_REG_2, 365);
+	emit_mov_reg(em, BPF_REG_4, BPF_REG_3);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_4, 4);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, BPF_REG_4);
+	emit_mov_reg(em, BPF_REG_4, BPF_REG_3);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_4, 100);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_2, BPF_REG_4);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);	/* doy */
+	/* y = yoe + 400 * era - 400 (the shift) */
+	emit_alu_imm(em, BPF_MUL, BPF_REG_5, 400);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_5);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_3, 400);
+	/* mp = (5 * doy + 2) / 153; d = doy - (153 * mp + 2) / 5 + 1 */
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_imm(em, BPF_MUL, BPF_REG_2, 5);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, 2);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_2, 153);		/* mp */
+	emit_mov_reg(em, BPF_REG_4, BPF_REG_2);
+	emit_alu_imm(em, BPF_MUL, BPF_REG_4, 153);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_4, 2);
+	emit_alu_imm(em, BPF_DIV, BPF_REG_4, 5);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_4);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, mday, BPF_REG_1);
+	/* month index m - 1 = mp + 2 - 12 * (mp >= 10); y += (m <= 2) */
+	emit_mov_reg(em, BPF_REG_4, BPF_REG_2);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_4, 10);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_4, 63);
+	emit_alu_imm(em, BPF_XOR, BPF_REG_4, 1);		/* mp >= 10 */
+	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_4);
+	emit_store(em, BPF_DW, BPF_REG_10, year, BPF_REG_3);
+	emit_alu_imm(em, BPF_MUL, BPF_REG_4, 12);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, 2);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_2, BPF_REG_4);
+	emit_store(em, BPF_DW, BPF_REG_10, mon, BPF_REG_2);
+	/* "Www Mmm dd hh:mm:ss yyyy" */
+	name_table(cg, days, "SunMonTueWedThuFriSat");
+	name_table(cg, mons, "JanFebMarAprMayJunJulAugSepOctNovDec");
+	put_name(cg, res, 0, days, wday, 7);
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res + 3, ' ');
+	put_name(cg, res, 4, mons, mon, 15);
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res + 7, ' ');
+	put_digits(cg, res, 8, mday, 2, true);
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res + 10, ' ');
+	put_digits(cg, res, 11, hh, 2, false);
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res + 13, ':');
+	put_digits(cg, res, 14, mm, 2, false);
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res + 16, ':');
+	put_digits(cg, res, 17, ss, 2, false);
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res + 19, ' ');
+	put_digits(cg, res, 20, year, 4, false);
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res + 24, 0);
+	label_bind(em, fine);
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
+}
+
 struct strfn {
 	const char *name;
 	int nargs;
@@ -629,6 +819,7 @@ static const struct strfn strfns[] = {
 	{ "isinstr", 2, call_isinstr },
 	{ "strpos", 2, call_strpos },
 	{ "str_replace", 3, call_str_replace },
+	{ "ctime", 1, call_ctime },
 };
 
 /* The clocks: name, wall clock or not, divisor */
@@ -644,11 +835,101 @@ static const struct { const char *name; bool gtod; int32_t div; } clocks[] = {
 	{ "ktime_get_ns", false, 1 },
 };
 
+/* warn(msg): a WARN record with the text (bpf_abi.h) */
+static void call_warn(struct cg *cg, const struct expr *e)
+{
+	struct emitter *em = &cg->em;
+	int mark = emit_stack_mark(em), slot = emit_stack_alloc(em, 8);
+	int smark = cg_scratch_mark(cg), done;
+	uint32_t hdr = sizeof(struct sonde_rec_warn);
+
+	cg_str(cg, e->args.v[0]);
+	emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_0);
+	done = label_new(em);
+	rt_reserve(cg, hdr + cg->slot, done);
+	emit_store_imm(em, BPF_W, BPF_REG_6, 0, SONDE_REC_WARN);
+	emit_store_imm(em, BPF_W, BPF_REG_6, 4, cg->probe_id);
+	emit_store_imm(em, BPF_W, BPF_REG_6, 8, (int32_t)SONDE_NO_ID);
+	emit_store_imm(em, BPF_W, BPF_REG_6, 12, 0);
+	emit_mov_reg(em, BPF_REG_1, BPF_REG_6);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, hdr);
+	emit_mov_imm(em, BPF_REG_2, (int32_t)cg->slot);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, slot);
+	emit_call_helper(em, BPF_FUNC_probe_read_kernel_str);
+	rt_submit(cg);
+	label_bind(em, done);
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+	emit_mov_imm(em, BPF_REG_0, 0);
+}
+
+/* log(msg) is printf("%s\n", msg) */
+static void call_log(struct cg *cg, const struct expr *e)
+{
+	struct expr p = *e;
+
+	p.kind = E_PRINT;
+	p.print_fmt = true;
+	p.str = "%s\\n";
+	p.str_len = 4;
+	cg_print(cg, &p);
+}
+
+/* MAJOR, MINOR, MKDEV of the kernel's dev_t (MINORBITS 20) */
+static bool dev_number(struct cg *cg, const struct expr *e)
+{
+	struct emitter *em = &cg->em;
+	int mark, slot;
+
+	if (!strcmp(e->name, "MAJOR") && e->args.n == 1) {
+		cg_long(cg, e->args.v[0]);
+		emit_alu_imm(em, BPF_ARSH, BPF_REG_0, 20);
+		emit_insn(em, INSN_MOV32_REG(BPF_REG_0, BPF_REG_0));
+	} else if (!strcmp(e->name, "MINOR") && e->args.n == 1) {
+		cg_long(cg, e->args.v[0]);
+		emit_alu_imm(em, BPF_AND, BPF_REG_0, (1 << 20) - 1);
+	} else if (!strcmp(e->name, "MKDEV") && e->args.n == 2) {
+		mark = emit_stack_mark(em);
+		slot = emit_stack_alloc(em, 8);
+		cg_long(cg, e->args.v[0]);
+		emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_0);
+		cg_long(cg, e->args.v[1]);
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, slot);
+		emit_alu_imm(em, BPF_LSH, BPF_REG_1, 20);
+		emit_alu_reg(em, BPF_OR, BPF_REG_0, BPF_REG_1);
+		emit_stack_release(em, mark);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 bool cg_call_strfn(struct cg *cg, const struct expr *e)
 {
 	struct emitter *em = &cg->em;
 	int slots[4], mark;
 	size_t i;
+
+	if (dev_number(cg, e))
+		return true;
+	if (!strcmp(e->name, "log") && e->args.n == 1) {
+		call_log(cg, e);
+		return true;
+	}
+	if (!strcmp(e->name, "warn") && e->args.n == 1) {
+		call_warn(cg, e);
+		return true;
+	}
+	if (!strcmp(e->name, "ctime") && !e->args.n) {
+		/* ctime() is ctime(gettimeofday_s()) */
+		mark = emit_stack_mark(em);
+		slots[0] = emit_stack_alloc(em, 8);
+		clock_value(cg, true, 1000000000);
+		emit_store(em, BPF_DW, BPF_REG_10, slots[0], BPF_REG_0);
+		call_ctime(cg, e, slots);
+		emit_stack_release(em, mark);
+		return true;
+	}
 
 	for (i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++)
 		if (!strcmp(e->name, clocks[i].name) && !e->args.n) {
