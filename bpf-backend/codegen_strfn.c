@@ -2,7 +2,8 @@
 /*
  * codegen_strfn.c - the string and time builtins (tapsets.md 3.8, 3.9):
  * strlen, substr, stringat, isdigit, strtol, isinstr, strpos, str_replace,
- * ctime, log, warn, MAJOR, MINOR, MKDEV, gettimeofday_s/ms/us/ns,
+ * ctime, log, warn, MAJOR, MINOR, MKDEV, errno_str, ppfunc,
+ * gettimeofday_s/ms/us/ns,
  * local_clock_s/ms/us/ns, ktime_get_ns, jiffies.
  *
  * Strings are copied into scratch temporaries with
@@ -810,6 +811,9 @@ static void call_isdigit(struct cg *cg, const struct expr *e, const int *a)
 	emit_alu_reg(em, BPF_XOR, BPF_REG_0, BPF_REG_1);
 }
 
+static void call_errno_str(struct cg *cg, const struct expr *e,
+			   const int *a);
+
 static const struct strfn strfns[] = {
 	{ "strlen", 1, call_strlen },
 	{ "substr", 3, call_substr },
@@ -820,6 +824,7 @@ static const struct strfn strfns[] = {
 	{ "strpos", 2, call_strpos },
 	{ "str_replace", 3, call_str_replace },
 	{ "ctime", 1, call_ctime },
+	{ "errno_str", 1, call_errno_str },
 };
 
 /* The clocks: name, wall clock or not, divisor */
@@ -834,6 +839,108 @@ static const struct { const char *name; bool gtod; int32_t div; } clocks[] = {
 	{ "local_clock_s", false, 1000000000 },
 	{ "ktime_get_ns", false, 1 },
 };
+
+/* The kernel's errno names, as upstream errno.stp lists them (Linux's
+ * generic numbering, which x86-64 and arm64 use) */
+static const char *const errno_names[] = {
+	[1] = "EPERM", [2] = "ENOENT", [3] = "ESRCH", [4] = "EINTR",
+	[5] = "EIO", [6] = "ENXIO", [7] = "E2BIG", [8] = "ENOEXEC",
+	[9] = "EBADF", [10] = "ECHILD", [11] = "EAGAIN", [12] = "ENOMEM",
+	[13] = "EACCES", [14] = "EFAULT", [15] = "ENOTBLK", [16] = "EBUSY",
+	[17] = "EEXIST", [18] = "EXDEV", [19] = "ENODEV", [20] = "ENOTDIR",
+	[21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE",
+	[25] = "ENOTTY", [26] = "ETXTBSY", [27] = "EFBIG", [28] = "ENOSPC",
+	[29] = "ESPIPE", [30] = "EROFS", [31] = "EMLINK", [32] = "EPIPE",
+	[33] = "EDOM", [34] = "ERANGE", [35] = "EDEADLK",
+	[36] = "ENAMETOOLONG", [37] = "ENOLCK", [38] = "ENOSYS",
+	[39] = "ENOTEMPTY", [40] = "ELOOP", [42] = "ENOMSG", [43] = "EIDRM",
+	[44] = "ECHRNG", [45] = "EL2NSYNC", [46] = "EL3HLT", [47] = "EL3RST",
+	[48] = "ELNRNG", [49] = "EUNATCH", [50] = "ENOCSI", [51] = "EL2HLT",
+	[52] = "EBADE", [53] = "EBADR", [54] = "EXFULL", [55] = "ENOANO",
+	[56] = "EBADRQC", [57] = "EBADSLT", [59] = "EBFONT", [60] = "ENOSTR",
+	[61] = "ENODATA", [62] = "ETIME", [63] = "ENOSR", [64] = "ENONET",
+	[65] = "ENOPKG", [66] = "EREMOTE", [67] = "ENOLINK", [68] = "EADV",
+	[69] = "ESRMNT", [70] = "ECOMM", [71] = "EPROTO", [72] = "EMULTIHOP",
+	[73] = "EDOTDOT", [74] = "EBADMSG", [75] = "EOVERFLOW",
+	[76] = "ENOTUNIQ", [77] = "EBADFD", [78] = "EREMCHG",
+	[79] = "ELIBACC", [80] = "ELIBBAD", [81] = "ELIBSCN",
+	[82] = "ELIBMAX", [83] = "ELIBEXEC", [84] = "EILSEQ",
+	[85] = "ERESTART", [86] = "ESTRPIPE", [87] = "EUSERS",
+	[88] = "ENOTSOCK", [89] = "EDESTADDRREQ", [90] = "EMSGSIZE",
+	[91] = "EPROTOTYPE", [92] = "ENOPROTOOPT", [93] = "EPROTONOSUPPORT",
+	[94] = "ESOCKTNOSUPPORT", [95] = "EOPNOTSUPP", [96] = "EPFNOSUPPORT",
+	[97] = "EAFNOSUPPORT", [98] = "EADDRINUSE", [99] = "EADDRNOTAVAIL",
+	[100] = "ENETDOWN", [101] = "ENETUNREACH", [102] = "ENETRESET",
+	[103] = "ECONNABORTED", [104] = "ECONNRESET", [105] = "ENOBUFS",
+	[106] = "EISCONN", [107] = "ENOTCONN", [108] = "ESHUTDOWN",
+	[109] = "ETOOMANYREFS", [110] = "ETIMEDOUT", [111] = "ECONNREFUSED",
+	[112] = "EHOSTDOWN", [113] = "EHOSTUNREACH", [114] = "EALREADY",
+	[115] = "EINPROGRESS", [116] = "ESTALE", [117] = "EUCLEAN",
+	[118] = "ENOTNAM", [119] = "ENAVAIL", [120] = "EISNAM",
+	[121] = "EREMOTEIO", [122] = "EDQUOT", [123] = "ENOMEDIUM",
+	[124] = "EMEDIUMTYPE", [125] = "ECANCELED", [126] = "ENOKEY",
+	[127] = "EKEYEXPIRED", [128] = "EKEYREVOKED", [129] = "EKEYREJECTED",
+	[130] = "EOWNERDEAD", [131] = "ENOTRECOVERABLE"
+};
+
+/*
+ * errno_str(err): the name of |err|, "" for a number without one.  A
+ * chain of compares, each storing its literal: the stores are to map
+ * memory, which the verifier does not track, so every way rejoins.
+ */
+static void call_errno_str(struct cg *cg, const struct expr *e, const int *a)
+{
+	struct emitter *em = &cg->em;
+	int res = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int done = label_new(em), next, k;
+	size_t i, n, len;
+	uint64_t w;
+
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res, 0);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, a[0]);
+	next = label_new(em);
+	emit_jcond_imm(em, BPF_JSGE, BPF_REG_1, 0, next);
+	emit_insn(em, INSN_NEG64(BPF_REG_1));
+	label_bind(em, next);
+	n = sizeof(errno_names) / sizeof(errno_names[0]);
+	for (i = 1; i < n; i++) {
+		if (!errno_names[i])
+			continue;
+		next = label_new(em);
+		emit_jcond_imm(em, BPF_JNE, BPF_REG_1, (int32_t)i, next);
+		len = strlen(errno_names[i]);
+		for (k = 0; k <= (int)len; k += 8) {
+			w = 0;
+			memcpy(&w, errno_names[i] + k, len - k < 8 ? len - k : 8);
+			emit_ld_imm64(em, BPF_REG_2, w);
+			emit_store(em, BPF_DW, CG_SCRATCH, res + k, BPF_REG_2);
+		}
+		emit_jump(em, done);
+		label_bind(em, next);
+	}
+	label_bind(em, done);
+	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
+}
+
+/* ppfunc(): the function name in pp(), known when translating: after
+ * function(" or statement(", up to '@' or '"' (upstream's parse) */
+static void call_ppfunc(struct cg *cg, const struct expr *e)
+{
+	const char *pp = cg->point ? cg->point->pp : "begin";
+	const char *p, *end;
+
+	if ((p = strstr(pp, "function(\"")))
+		p += 10;
+	else if ((p = strstr(pp, "statement(\"")))
+		p += 11;
+	if (!p) {
+		cg_str_literal(cg, e->tok, "", 0);
+		return;
+	}
+	end = p + strcspn(p, "@\"");
+	cg_str_literal(cg, e->tok, p, (size_t)(end - p));
+}
 
 /* warn(msg): a WARN record with the text (bpf_abi.h) */
 static void call_warn(struct cg *cg, const struct expr *e)
@@ -912,6 +1019,10 @@ bool cg_call_strfn(struct cg *cg, const struct expr *e)
 
 	if (dev_number(cg, e))
 		return true;
+	if (!strcmp(e->name, "ppfunc") && !e->args.n) {
+		call_ppfunc(cg, e);
+		return true;
+	}
 	if (!strcmp(e->name, "log") && e->args.n == 1) {
 		call_log(cg, e);
 		return true;

@@ -54,6 +54,8 @@ static const char builtins_text[] =
 	"function MAJOR:long (dev:long) %{ /* bpf builtin */ %}\n"
 	"function MINOR:long (dev:long) %{ /* bpf builtin */ %}\n"
 	"function MKDEV:long (major:long, minor:long) %{ /* bpf builtin */ %}\n"
+	"function errno_str:string (err:long) %{ /* bpf builtin */ %}\n"
+	"function ppfunc:string () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ns:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_us:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ms:long () %{ /* bpf builtin */ %}\n"
