@@ -2,7 +2,7 @@
 /*
  * codegen_strfn.c - the string and time builtins (tapsets.md 3.8, 3.9):
  * strlen, substr, stringat, isdigit, strtol, isinstr, strpos, str_replace,
- * ctime, log, warn, MAJOR, MINOR, MKDEV, errno_str, ppfunc,
+ * ctime, log, warn, MAJOR, MINOR, MKDEV, errno_str, ppfunc, tokenize,
  * gettimeofday_s/ms/us/ns,
  * local_clock_s/ms/us/ns, ktime_get_ns, jiffies.
  *
@@ -813,6 +813,10 @@ static void call_isdigit(struct cg *cg, const struct expr *e, const int *a)
 
 static void call_errno_str(struct cg *cg, const struct expr *e,
 			   const int *a);
+static void call_tokenize1(struct cg *cg, const struct expr *e,
+			   const int *a);
+static void call_tokenize2(struct cg *cg, const struct expr *e,
+			   const int *a);
 
 static const struct strfn strfns[] = {
 	{ "strlen", 1, call_strlen },
@@ -825,6 +829,8 @@ static const struct strfn strfns[] = {
 	{ "str_replace", 3, call_str_replace },
 	{ "ctime", 1, call_ctime },
 	{ "errno_str", 1, call_errno_str },
+	{ "tokenize", 1, call_tokenize1 },
+	{ "tokenize", 2, call_tokenize2 },
 };
 
 /* The clocks: name, wall clock or not, divisor */
@@ -940,6 +946,209 @@ static void call_ppfunc(struct cg *cg, const struct expr *e)
 	}
 	end = p + strcspn(p, "@\"");
 	cg_str_literal(cg, e->tok, p, (size_t)(end - p));
+}
+
+/*
+ * tokenize(input, delim) and tokenize(delim): upstream keeps the string
+ * being split in the probe context, which outlives a hit on its CPU; so
+ * does the per-CPU map sonde_tok: the string, then the offset where the
+ * next token search starts (-1: none left) and the string's length.
+ * A non-empty input starts over.  The token is the first run of bytes
+ * not in delim after skipping bytes in delim (strsep in a loop that
+ * skips empty tokens); one pass without data branches finds its start p
+ * and end q: p = first i >= start not in delim, q = first i >= p in
+ * delim or at the end.
+ */
+static void call_tokenize(struct cg *cg, const struct expr *e, const int *a,
+			  bool fresh)
+{
+	struct emitter *em = &cg->em;
+	int res = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int smark = cg_scratch_mark(cg), mark = emit_stack_mark(em);
+	int dl = cg_scratch_alloc(cg, e->tok, cg->slot);
+	int set = cg_scratch_alloc(cg, e->tok, 32);
+	int st = emit_stack_alloc(em, 8), dlen = emit_stack_alloc(em, 8);
+	int i = emit_stack_alloc(em, 8), p = emit_stack_alloc(em, 8);
+	int q = emit_stack_alloc(em, 8);
+	int map = -1, k, done = label_new(em), keep, fits;
+	int build = label_new(em), built = label_new(em), scan = label_new(em);
+	int scanned = label_new(em), last = label_new(em);
+	int slot = (int)cg->slot;
+
+	for (k = 0; k < cg->nmaps; k++)
+		if (!strcmp(cg->maps[k].name, "sonde_tok"))
+			map = k;
+	if (map < 0)
+		map = cg_add_map(cg, "sonde_tok", BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+				 cg->slot + 16, 1);
+	emit_store_imm(em, BPF_B, CG_SCRATCH, res, 0);
+	rt_lookup0(cg, map, done);
+	emit_store(em, BPF_DW, BPF_REG_10, st, BPF_REG_0);
+	if (fresh) {
+		keep = label_new(em);
+		fits = label_new(em);
+		emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[0]);
+		emit_load(em, BPF_B, BPF_REG_1, BPF_REG_3, 0);
+		emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, keep);
+		emit_mov_reg(em, BPF_REG_1, BPF_REG_0);
+		emit_mov_imm(em, BPF_REG_2, (int32_t)cg->lim.maxstringlen);
+		emit_call_helper(em, BPF_FUNC_probe_read_kernel_str);
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, st);
+		emit_alu_imm(em, BPF_SUB, BPF_REG_0, 1);
+		emit_alu_imm(em, BPF_AND, BPF_REG_0, 0xffff);	/* errors: 0 below */
+		emit_jcond_imm(em, BPF_JLT, BPF_REG_0, slot, fits);
+		emit_mov_imm(em, BPF_REG_0, 0);
+		label_bind(em, fits);
+		emit_store(em, BPF_DW, BPF_REG_1, slot + 8, BPF_REG_0);
+		emit_store_imm(em, BPF_DW, BPF_REG_1, slot, 0);
+		label_bind(em, keep);
+	}
+	/* the delimiters as a 256-bit set */
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[fresh ? 1 : 0]);
+	copy_measure(cg, dl);
+	emit_store(em, BPF_DW, BPF_REG_10, dlen, BPF_REG_0);
+	for (k = 0; k < 4; k++)
+		emit_store_imm(em, BPF_DW, CG_SCRATCH, set + 8 * k, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, i, 0);
+	label_bind(em, build);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, slot - 1, built);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, dl);
+	/* set[c >> 6] |= (i < dlen) << (c & 63) */
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, dlen);
+	emit_mov_reg(em, BPF_REG_4, BPF_REG_1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_4, BPF_REG_3);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_4, 63);
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_2);
+	emit_alu_imm(em, BPF_AND, BPF_REG_3, 63);
+	emit_alu_reg(em, BPF_LSH, BPF_REG_4, BPF_REG_3);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_2, 6);
+	emit_alu_imm(em, BPF_LSH, BPF_REG_2, 3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_2, set);
+	emit_alu_reg(em, BPF_OR, BPF_REG_3, BPF_REG_4);
+	emit_store(em, BPF_DW, BPF_REG_2, set, BPF_REG_3);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, i, BPF_REG_1);
+	emit_jump(em, build);
+	label_bind(em, built);
+	/* nothing left: "" */
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, st);
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_1, slot);
+	emit_jcond_imm(em, BPF_JSLT, BPF_REG_2, 0, done);
+	/* p = q = -1 until found; one pass over the string */
+	emit_store_imm(em, BPF_DW, BPF_REG_10, p, -1);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, q, -1);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, i, 0);
+	label_bind(em, scan);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, slot, scanned);
+	/* r5 = byte i is a delimiter, or i is at or past the end */
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, st);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, BPF_REG_3);
+	emit_load(em, BPF_B, BPF_REG_2, BPF_REG_2, 0);
+	emit_mov_reg(em, BPF_REG_4, BPF_REG_2);
+	emit_alu_imm(em, BPF_AND, BPF_REG_4, 63);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_2, 6);
+	emit_alu_imm(em, BPF_LSH, BPF_REG_2, 3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	emit_load(em, BPF_DW, BPF_REG_5, BPF_REG_2, set);
+	emit_alu_reg(em, BPF_RSH, BPF_REG_5, BPF_REG_4);
+	emit_alu_imm(em, BPF_AND, BPF_REG_5, 1);
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_3, slot + 8);	/* len */
+	emit_alu_reg(em, BPF_SUB, BPF_REG_4, BPF_REG_1);
+	emit_alu_imm(em, BPF_SUB, BPF_REG_4, 1);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_4, 63);		/* r4: end */
+	emit_alu_reg(em, BPF_OR, BPF_REG_5, BPF_REG_4);
+	/* r0 = take i as p: p unset, i >= start, no delimiter or the end */
+	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_3, slot);
+	emit_mov_reg(em, BPF_REG_0, BPF_REG_1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_0, BPF_REG_2);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_0, 63);
+	emit_alu_imm(em, BPF_XOR, BPF_REG_0, 1);		/* i >= start */
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, p);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_3);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_2, 63);		/* p unset */
+	emit_alu_reg(em, BPF_AND, BPF_REG_0, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_5);
+	emit_alu_imm(em, BPF_XOR, BPF_REG_2, 1);
+	emit_alu_reg(em, BPF_OR, BPF_REG_2, BPF_REG_4);
+	emit_alu_reg(em, BPF_AND, BPF_REG_0, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_2, BPF_REG_3);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_2, BPF_REG_0);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_2);
+	emit_store(em, BPF_DW, BPF_REG_10, p, BPF_REG_3);
+	/* take i as q: q unset, p set, a delimiter or the end */
+	emit_mov_reg(em, BPF_REG_0, BPF_REG_3);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_0, 63);
+	emit_alu_imm(em, BPF_XOR, BPF_REG_0, 1);		/* p set */
+	emit_alu_reg(em, BPF_AND, BPF_REG_0, BPF_REG_5);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, q);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_3);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_2, 63);		/* q unset */
+	emit_alu_reg(em, BPF_AND, BPF_REG_0, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_2, BPF_REG_3);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_2, BPF_REG_0);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_2);
+	emit_store(em, BPF_DW, BPF_REG_10, q, BPF_REG_3);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, i, BPF_REG_1);
+	emit_jump(em, scan);
+	label_bind(em, scanned);
+	/* the next search starts past q, or nothing is left at the end */
+	emit_load(em, BPF_DW, BPF_REG_5, BPF_REG_10, st);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_5, slot + 8);
+	emit_load(em, BPF_DW, BPF_REG_4, BPF_REG_10, q);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_4);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, 1);
+	emit_store(em, BPF_DW, BPF_REG_5, slot, BPF_REG_2);
+	emit_jcond_reg(em, BPF_JSLT, BPF_REG_4, BPF_REG_1, last);
+	emit_store_imm(em, BPF_DW, BPF_REG_5, slot, -1);
+	label_bind(em, last);
+	/* the token str[p, q); none when only delimiters were left */
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, p);
+	emit_jcond_reg(em, BPF_JSGE, BPF_REG_3, BPF_REG_1, done);
+	emit_jcond_imm(em, BPF_JSLT, BPF_REG_3, 0, done);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_4, BPF_REG_3);	/* q - p */
+	emit_jcond_imm(em, BPF_JSLE, BPF_REG_4, 0, done);
+	emit_jcond_imm(em, BPF_JSGE, BPF_REG_4, slot, done);
+	emit_store(em, BPF_DW, BPF_REG_10, i, BPF_REG_4);
+	emit_mov_reg(em, BPF_REG_1, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, res);
+	emit_mov_reg(em, BPF_REG_2, BPF_REG_4);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_3, BPF_REG_5);
+	emit_call_helper(em, BPF_FUNC_probe_read_kernel);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, 0xffff);
+	{
+		int ok = label_new(em);
+
+		emit_jcond_imm(em, BPF_JLT, BPF_REG_1, slot, ok);
+		emit_mov_imm(em, BPF_REG_1, 0);
+		label_bind(em, ok);
+	}
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
+	emit_store_imm(em, BPF_B, BPF_REG_1, res, 0);
+	label_bind(em, done);
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
+}
+
+static void call_tokenize2(struct cg *cg, const struct expr *e, const int *a)
+{
+	call_tokenize(cg, e, a, true);
+}
+
+static void call_tokenize1(struct cg *cg, const struct expr *e, const int *a)
+{
+	call_tokenize(cg, e, a, false);
 }
 
 /* warn(msg): a WARN record with the text (bpf_abi.h) */

@@ -56,6 +56,8 @@ static const char builtins_text[] =
 	"function MKDEV:long (major:long, minor:long) %{ /* bpf builtin */ %}\n"
 	"function errno_str:string (err:long) %{ /* bpf builtin */ %}\n"
 	"function ppfunc:string () %{ /* bpf builtin */ %}\n"
+	"function tokenize:string (input:string, delim:string) %{ /* bpf builtin */ %}\n"
+	"function tokenize:string (delim:string) %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ns:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_us:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ms:long () %{ /* bpf builtin */ %}\n"
