@@ -174,7 +174,7 @@ struct cg {
 	struct cg_tail *tails;	/* error tails of inlined calls */
 	int ntails, tails_cap;
 	int ninlined;		/* calls refused as too large */
-	int nreplace;		/* str_replace calls (codegen_strfn.c) */
+	int nheavy;		/* str_replace and text_str calls */
 	int max_nesting;	/* MAXNESTING (codegen_func.c) */
 	bool dead;		/* the next instruction is unreachable */
 	bool *label_used;	/* per emitter label: some jump targets it */

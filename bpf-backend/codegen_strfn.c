@@ -3,6 +3,7 @@
  * codegen_strfn.c - the string and time builtins (tapsets.md 3.8, 3.9):
  * strlen, substr, stringat, isdigit, strtol, isinstr, strpos, str_replace,
  * ctime, log, warn, MAJOR, MINOR, MKDEV, errno_str, ppfunc, tokenize,
+ * text_str,
  * gettimeofday_s/ms/us/ns,
  * local_clock_s/ms/us/ns, ktime_get_ns, jiffies.
  *
@@ -486,6 +487,16 @@ static void set_src(struct cg *cg, int src, int off, int base)
 	emit_store(em, BPF_DW, BPF_REG_10, src, BPF_REG_1);
 }
 
+/* str_replace and text_str each cost the verifier a quarter to a third
+ * of what it walks for one program: two per probe */
+static void heavy(struct cg *cg, const struct expr *e)
+{
+	if (++cg->nheavy == 3)
+		cg_unsupported(cg, e->tok, "a third str_replace or text_str in "
+			       "one probe (each costs the verifier some 300000 "
+			       "instructions)");
+}
+
 /*
  * str_replace(s1, s2, s3): every match of s2, left to right and not
  * overlapping, replaced by s3, the result cut at MAXSTRINGLEN-1 bytes
@@ -507,9 +518,7 @@ static void call_str_replace(struct cg *cg, const struct expr *e, const int *a)
 	int scan = label_new(em), tail = label_new(em);
 	struct bitap b;
 
-	if (++cg->nreplace == 3)
-		cg_unsupported(cg, e->tok, "a third str_replace in one probe "
-			       "(each costs the verifier a third of its budget)");
+	heavy(cg, e);
 	bitap_start(cg, e, a, &b);
 	emit_store_imm(em, BPF_DW, BPF_REG_10, len, 0);
 	emit_store_imm(em, BPF_DW, BPF_REG_10, base, 0);
@@ -815,6 +824,7 @@ static void call_errno_str(struct cg *cg, const struct expr *e,
 			   const int *a);
 static void call_tokenize1(struct cg *cg, const struct expr *e,
 			   const int *a);
+static void call_text_str(struct cg *cg, const struct expr *e, const int *a);
 static void call_tokenize2(struct cg *cg, const struct expr *e,
 			   const int *a);
 
@@ -831,6 +841,7 @@ static const struct strfn strfns[] = {
 	{ "errno_str", 1, call_errno_str },
 	{ "tokenize", 1, call_tokenize1 },
 	{ "tokenize", 2, call_tokenize2 },
+	{ "text_str", 1, call_text_str },
 };
 
 /* The clocks: name, wall clock or not, divisor */
@@ -1149,6 +1160,329 @@ static void call_tokenize2(struct cg *cg, const struct expr *e, const int *a)
 static void call_tokenize1(struct cg *cg, const struct expr *e, const int *a)
 {
 	call_tokenize(cg, e, a, false);
+}
+
+/* ---- text_str ------------------------------------------------------------ */
+
+/* dst = (src == k) for a byte src, without a branch */
+static void is_eq(struct emitter *em, int dst, int src, int k)
+{
+	emit_mov_reg(em, dst, src);
+	emit_alu_imm(em, BPF_XOR, dst, k);
+	emit_alu_imm(em, BPF_SUB, dst, 1);
+	emit_alu_imm(em, BPF_RSH, dst, 63);
+}
+
+/* dst = (src < k), src and k small and non-negative */
+static void is_lt(struct emitter *em, int dst, int src, int32_t k)
+{
+	emit_mov_reg(em, dst, src);
+	emit_alu_imm(em, BPF_SUB, dst, k);
+	emit_alu_imm(em, BPF_RSH, dst, 63);
+}
+
+/* dst = (0 <= src < k) for a small src of either sign; clobbers r0 */
+static void in_range(struct emitter *em, int dst, int src, int32_t k)
+{
+	is_lt(em, dst, src, k);
+	emit_mov_reg(em, BPF_REG_0, src);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_0, 63);
+	emit_alu_reg(em, BPF_XOR, dst, BPF_REG_0);
+}
+
+/* slot acc += reg * (the byte (b & mask) placed at shift) */
+static void tx_load(struct emitter *em, int reg, int slot)
+{
+	emit_load(em, BPF_DW, reg, BPF_REG_10, slot);
+}
+
+/* The uppercase hex digit of nibble n of the slot c, in r0 */
+static void hex_nibble(struct emitter *em, int c, int n)
+{
+	tx_load(em, BPF_REG_0, c);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_0, 4 * n);
+	emit_alu_imm(em, BPF_AND, BPF_REG_0, 15);
+	is_lt(em, BPF_REG_1, BPF_REG_0, 10);
+	emit_alu_imm(em, BPF_XOR, BPF_REG_1, 1);
+	emit_alu_imm(em, BPF_MUL, BPF_REG_1, 'A' - 10 - '0');
+	emit_alu_reg(em, BPF_ADD, BPF_REG_0, BPF_REG_1);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, '0');
+}
+
+/* slot += r0 << (8 * byte) */
+static void add_byte(struct emitter *em, int slot, int byte)
+{
+	if (byte)
+		emit_alu_imm(em, BPF_LSH, BPF_REG_0, 8 * byte);
+	tx_load(em, BPF_REG_1, slot);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_0);
+	emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_1);
+}
+
+/*
+ * text_str(input): upstream's _stp_text_str with no quotes: printable
+ * ASCII but '"' and '\\' as is; \a \b \f \n \r \t \v \" \\; other bytes
+ * as \ooo; a valid UTF-8 sequence (2 to 4 bytes, not overlong, not a
+ * surrogate, at most U+10FFFF) as \uXXXX or \UXXXXXXXX; it stops before
+ * the first character whose escape does not fit in MAXSTRINGLEN-1
+ * bytes.  Each input character becomes up to 10 output bytes computed
+ * without a branch (selects are multiplications by 0/1 flags) and
+ * stored with two unaligned stores; the loop's branches are its ends.
+ */
+static void call_text_str(struct cg *cg, const struct expr *e, const int *a)
+{
+	struct emitter *em = &cg->em;
+	int slot = (int)cg->slot, max = (int)cg->lim.maxstringlen - 1;
+	int res = cg_scratch_alloc(cg, e->tok, cg->slot + 16);
+	int smark = cg_scratch_mark(cg), mark = emit_stack_mark(em);
+	int t = cg_scratch_alloc(cg, e->tok, cg->slot + 8);
+	int it = emit_stack_alloc(em, 8), p = emit_stack_alloc(em, 8);
+	int pos = emit_stack_alloc(em, 8), c = emit_stack_alloc(em, 8);
+	int utf = emit_stack_alloc(em, 8), n = emit_stack_alloc(em, 8);
+	int lo = emit_stack_alloc(em, 8), hi = emit_stack_alloc(em, 8);
+	int num = emit_stack_alloc(em, 8), f = emit_stack_alloc(em, 8);
+	int b[4], k, top = label_new(em), end = label_new(em);
+	static const struct { int c, letter; } shorts[] = {
+		{ '\a', 'a' }, { '\b', 'b' }, { '\f', 'f' }, { '\n', 'n' },
+		{ '\r', 'r' }, { '\t', 't' }, { '\v', 'v' }, { '"', '"' },
+		{ '\\', '\\' },
+	};
+
+	heavy(cg, e);
+	for (k = 0; k < 4; k++)
+		b[k] = emit_stack_alloc(em, 8);
+	emit_store_imm(em, BPF_DW, CG_SCRATCH, t + slot, 0);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_10, a[0]);
+	copy_measure(cg, t);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, it, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, p, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, pos, 0);
+	label_bind(em, top);
+	tx_load(em, BPF_REG_1, it);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, max, end);
+	tx_load(em, BPF_REG_2, p);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_2, max, end);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, CG_SCRATCH);
+	for (k = 0; k < 4; k++) {
+		emit_load(em, BPF_B, BPF_REG_3, BPF_REG_2, t + k);
+		emit_store(em, BPF_DW, BPF_REG_10, b[k], BPF_REG_3);
+	}
+	tx_load(em, BPF_REG_3, b[0]);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_3, 0, end);
+	/* utf = 0, n = 1, c = b0; then each valid length overrides */
+	emit_store_imm(em, BPF_DW, BPF_REG_10, utf, 0);
+	emit_store(em, BPF_DW, BPF_REG_10, c, BPF_REG_3);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, n, 1);
+	for (k = 2; k <= 4; k++) {
+		static const int lead_mask[5] = { 0, 0, 0xE0, 0xF0, 0xF8 };
+		static const int lead_val[5] = { 0, 0, 0xC0, 0xE0, 0xF0 };
+		static const int lead_bits[5] = { 0, 0, 0x1F, 0x0F, 0x07 };
+		static const int min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+		int j;
+
+		/* r5 = this length is valid; r4 = its code point */
+		tx_load(em, BPF_REG_3, b[0]);
+		emit_alu_imm(em, BPF_AND, BPF_REG_3, lead_mask[k]);
+		is_eq(em, BPF_REG_5, BPF_REG_3, lead_val[k]);
+		tx_load(em, BPF_REG_4, b[0]);
+		emit_alu_imm(em, BPF_AND, BPF_REG_4, lead_bits[k]);
+		for (j = 1; j < k; j++) {
+			tx_load(em, BPF_REG_3, b[j]);
+			emit_alu_imm(em, BPF_AND, BPF_REG_3, 0xC0);
+			is_eq(em, BPF_REG_0, BPF_REG_3, 0x80);
+			emit_alu_reg(em, BPF_AND, BPF_REG_5, BPF_REG_0);
+			tx_load(em, BPF_REG_3, b[j]);
+			emit_alu_imm(em, BPF_AND, BPF_REG_3, 0x3F);
+			emit_alu_imm(em, BPF_LSH, BPF_REG_4, 6);
+			emit_alu_reg(em, BPF_OR, BPF_REG_4, BPF_REG_3);
+		}
+		/* enough input left: p + k - 1 < MAXSTRINGLEN - 1 */
+		tx_load(em, BPF_REG_3, p);
+		is_lt(em, BPF_REG_0, BPF_REG_3, max - (k - 1));
+		emit_alu_reg(em, BPF_AND, BPF_REG_5, BPF_REG_0);
+		/* not overlong, not a surrogate, at most U+10FFFF */
+		is_lt(em, BPF_REG_0, BPF_REG_4, min_cp[k]);
+		emit_alu_imm(em, BPF_XOR, BPF_REG_0, 1);
+		emit_alu_reg(em, BPF_AND, BPF_REG_5, BPF_REG_0);
+		if (k == 3) {
+			emit_mov_reg(em, BPF_REG_3, BPF_REG_4);
+			emit_alu_imm(em, BPF_SUB, BPF_REG_3, 0xD800);
+			in_range(em, BPF_REG_2, BPF_REG_3, 0x800);
+			emit_alu_imm(em, BPF_XOR, BPF_REG_2, 1);
+			emit_alu_reg(em, BPF_AND, BPF_REG_5, BPF_REG_2);
+		}
+		if (k == 4) {
+			is_lt(em, BPF_REG_0, BPF_REG_4, 0x110000);
+			emit_alu_reg(em, BPF_AND, BPF_REG_5, BPF_REG_0);
+		}
+		/* utf |= r5; n += r5 * (k - 1); c += r5 * (r4 - b0) */
+		tx_load(em, BPF_REG_0, utf);
+		emit_alu_reg(em, BPF_OR, BPF_REG_0, BPF_REG_5);
+		emit_store(em, BPF_DW, BPF_REG_10, utf, BPF_REG_0);
+		emit_mov_reg(em, BPF_REG_0, BPF_REG_5);
+		emit_alu_imm(em, BPF_MUL, BPF_REG_0, k - 1);
+		tx_load(em, BPF_REG_1, n);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_0);
+		emit_store(em, BPF_DW, BPF_REG_10, n, BPF_REG_1);
+		tx_load(em, BPF_REG_3, b[0]);
+		emit_alu_reg(em, BPF_SUB, BPF_REG_4, BPF_REG_3);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_4, BPF_REG_5);
+		tx_load(em, BPF_REG_1, c);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_4);
+		emit_store(em, BPF_DW, BPF_REG_10, c, BPF_REG_1);
+	}
+	emit_store_imm(em, BPF_DW, BPF_REG_10, lo, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, hi, 0);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, num, 0);
+	/* \u or \U: f = utf && c <= 0xFFFF */
+	tx_load(em, BPF_REG_4, c);
+	is_lt(em, BPF_REG_0, BPF_REG_4, 0x10000);
+	tx_load(em, BPF_REG_1, utf);
+	emit_alu_reg(em, BPF_AND, BPF_REG_0, BPF_REG_1);
+	emit_store(em, BPF_DW, BPF_REG_10, f, BPF_REG_0);
+	/* lo = '\' 'u' H3 H2 H1 H0, or '\' 'U' H7..H2 and hi = H1 H0 */
+	{
+		int word = emit_stack_alloc(em, 8), w2 = emit_stack_alloc(em, 8);
+
+		emit_store_imm(em, BPF_DW, BPF_REG_10, word, 0x755c);
+		for (k = 0; k < 4; k++) {
+			hex_nibble(em, c, 3 - k);
+			add_byte(em, word, 2 + k);
+		}
+		tx_load(em, BPF_REG_0, word);
+		tx_load(em, BPF_REG_1, f);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_0, BPF_REG_1);
+		emit_store(em, BPF_DW, BPF_REG_10, lo, BPF_REG_0);
+		emit_alu_imm(em, BPF_MUL, BPF_REG_1, 6);
+		emit_store(em, BPF_DW, BPF_REG_10, num, BPF_REG_1);
+		/* f = utf && c > 0xFFFF */
+		tx_load(em, BPF_REG_0, f);
+		tx_load(em, BPF_REG_1, utf);
+		emit_alu_reg(em, BPF_XOR, BPF_REG_0, BPF_REG_1);
+		emit_store(em, BPF_DW, BPF_REG_10, f, BPF_REG_0);
+		emit_store_imm(em, BPF_DW, BPF_REG_10, word, 0x555c);
+		emit_store_imm(em, BPF_DW, BPF_REG_10, w2, 0);
+		for (k = 0; k < 8; k++) {
+			hex_nibble(em, c, 7 - k);
+			if (k < 6)
+				add_byte(em, word, 2 + k);
+			else
+				add_byte(em, w2, k - 6);
+		}
+		tx_load(em, BPF_REG_1, f);
+		tx_load(em, BPF_REG_0, word);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_0, BPF_REG_1);
+		add_byte(em, lo, 0);
+		tx_load(em, BPF_REG_1, f);
+		tx_load(em, BPF_REG_0, w2);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_0, BPF_REG_1);
+		add_byte(em, hi, 0);
+		tx_load(em, BPF_REG_0, f);
+		emit_alu_imm(em, BPF_MUL, BPF_REG_0, 10);
+		add_byte(em, num, 0);
+		/* one byte: r5 = not utf; printable, short escape, octal */
+		tx_load(em, BPF_REG_4, c);
+		emit_mov_reg(em, BPF_REG_3, BPF_REG_4);
+		emit_alu_imm(em, BPF_SUB, BPF_REG_3, 0x20);
+		in_range(em, BPF_REG_2, BPF_REG_3, 0x7f - 0x20);	/* printable */
+		is_eq(em, BPF_REG_0, BPF_REG_4, '"');
+		is_eq(em, BPF_REG_1, BPF_REG_4, '\\');
+		emit_alu_reg(em, BPF_OR, BPF_REG_0, BPF_REG_1);
+		emit_alu_imm(em, BPF_XOR, BPF_REG_0, 1);
+		emit_alu_reg(em, BPF_AND, BPF_REG_2, BPF_REG_0);
+		tx_load(em, BPF_REG_5, utf);
+		emit_alu_imm(em, BPF_XOR, BPF_REG_5, 1);
+		emit_alu_reg(em, BPF_AND, BPF_REG_2, BPF_REG_5);
+		emit_store(em, BPF_DW, BPF_REG_10, f, BPF_REG_2);
+		emit_mov_reg(em, BPF_REG_0, BPF_REG_4);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_0, BPF_REG_2);
+		add_byte(em, lo, 0);
+		tx_load(em, BPF_REG_0, f);
+		add_byte(em, num, 0);
+		/* the short escapes: word = '\' letter, w2 = which */
+		emit_store_imm(em, BPF_DW, BPF_REG_10, word, 0);
+		emit_store_imm(em, BPF_DW, BPF_REG_10, w2, 0);
+		for (k = 0; k < (int)(sizeof(shorts) / sizeof(shorts[0])); k++) {
+			tx_load(em, BPF_REG_4, c);
+			is_eq(em, BPF_REG_3, BPF_REG_4, shorts[k].c);
+			emit_mov_reg(em, BPF_REG_0, BPF_REG_3);
+			emit_alu_imm(em, BPF_MUL, BPF_REG_0, '\\' | shorts[k].letter << 8);
+			add_byte(em, word, 0);
+			emit_mov_reg(em, BPF_REG_0, BPF_REG_3);
+			add_byte(em, w2, 0);
+		}
+		tx_load(em, BPF_REG_5, utf);
+		emit_alu_imm(em, BPF_XOR, BPF_REG_5, 1);
+		tx_load(em, BPF_REG_1, w2);
+		emit_alu_reg(em, BPF_AND, BPF_REG_1, BPF_REG_5);
+		emit_store(em, BPF_DW, BPF_REG_10, w2, BPF_REG_1);
+		tx_load(em, BPF_REG_0, word);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_0, BPF_REG_1);
+		add_byte(em, lo, 0);
+		tx_load(em, BPF_REG_0, w2);
+		emit_alu_imm(em, BPF_MUL, BPF_REG_0, 2);
+		add_byte(em, num, 0);
+		/* octal: neither utf, printable nor short */
+		tx_load(em, BPF_REG_1, utf);
+		tx_load(em, BPF_REG_2, f);
+		emit_alu_reg(em, BPF_OR, BPF_REG_1, BPF_REG_2);
+		tx_load(em, BPF_REG_2, w2);
+		emit_alu_reg(em, BPF_OR, BPF_REG_1, BPF_REG_2);
+		emit_alu_imm(em, BPF_XOR, BPF_REG_1, 1);
+		emit_store(em, BPF_DW, BPF_REG_10, f, BPF_REG_1);
+		emit_store_imm(em, BPF_DW, BPF_REG_10, word, '\\');
+		for (k = 0; k < 3; k++) {
+			tx_load(em, BPF_REG_0, c);
+			emit_alu_imm(em, BPF_RSH, BPF_REG_0, 6 - 3 * k);
+			emit_alu_imm(em, BPF_AND, BPF_REG_0, k ? 7 : 3);
+			emit_alu_imm(em, BPF_ADD, BPF_REG_0, '0');
+			add_byte(em, word, 1 + k);
+		}
+		tx_load(em, BPF_REG_1, f);
+		tx_load(em, BPF_REG_0, word);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_0, BPF_REG_1);
+		add_byte(em, lo, 0);
+		tx_load(em, BPF_REG_0, f);
+		emit_alu_imm(em, BPF_MUL, BPF_REG_0, 4);
+		add_byte(em, num, 0);
+	}
+	/* stop before a character that does not fit */
+	tx_load(em, BPF_REG_1, pos);
+	tx_load(em, BPF_REG_2, num);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_2, BPF_REG_1);
+	emit_jcond_imm(em, BPF_JGT, BPF_REG_2, max, end);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, 1023);
+	emit_jcond_imm(em, BPF_JGE, BPF_REG_1, slot, end);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
+	tx_load(em, BPF_REG_3, lo);
+	emit_store(em, BPF_DW, BPF_REG_1, res, BPF_REG_3);
+	tx_load(em, BPF_REG_3, hi);
+	emit_store(em, BPF_H, BPF_REG_1, res + 8, BPF_REG_3);
+	emit_store(em, BPF_DW, BPF_REG_10, pos, BPF_REG_2);
+	tx_load(em, BPF_REG_1, p);
+	tx_load(em, BPF_REG_2, n);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_2);
+	emit_store(em, BPF_DW, BPF_REG_10, p, BPF_REG_1);
+	tx_load(em, BPF_REG_1, it);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);
+	emit_store(em, BPF_DW, BPF_REG_10, it, BPF_REG_1);
+	emit_jump(em, top);
+	label_bind(em, end);
+	tx_load(em, BPF_REG_1, pos);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, 1023);
+	{
+		int ok = label_new(em);
+
+		emit_jcond_imm(em, BPF_JLT, BPF_REG_1, slot, ok);
+		emit_mov_imm(em, BPF_REG_1, 0);
+		label_bind(em, ok);
+	}
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
+	emit_store_imm(em, BPF_B, BPF_REG_1, res, 0);
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
 }
 
 /* warn(msg): a WARN record with the text (bpf_abi.h) */

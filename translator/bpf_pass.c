@@ -58,6 +58,7 @@ static const char builtins_text[] =
 	"function ppfunc:string () %{ /* bpf builtin */ %}\n"
 	"function tokenize:string (input:string, delim:string) %{ /* bpf builtin */ %}\n"
 	"function tokenize:string (delim:string) %{ /* bpf builtin */ %}\n"
+	"function text_str:string (input:string) %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ns:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_us:long () %{ /* bpf builtin */ %}\n"
 	"function gettimeofday_ms:long () %{ /* bpf builtin */ %}\n"
