@@ -244,6 +244,7 @@ static void program_start(struct cg *cg, const struct cg_point *pt, int id)
 	cg->ntails = cg->tails_cap = 0;
 	cg->tails = NULL;
 	cg->ninlined = 0;
+	cg->nheavy = 0;
 	cg->dead = false;
 	cg->scratch_top = cg->scratch_max = 0;
 	cg->nlocals = 0;

@@ -4,18 +4,17 @@
  *
  * Why inlining rather than BPF-to-BPF calls: the verifier allows 8 call
  * frames and 512 bytes of stack across all of them, while SystemTap's
- * MAXNESTING for a recursive script is its static call depth plus 11
- * (13 for a self-recursive function called from a probe), and the
- * verifier refuses recursive BPF calls outright, so recursion has to be
- * unrolled to MAXNESTING copies anyway.  It also verifies a static
- * subprogram again at every call site, so calls save no verifier work.
- * Inlined, a call is straight code in the probe's program: the
- * function's long parameters, locals and return value live on the stack
- * (the verifier must know them exactly to see loops end, see
- * codegen_int.h), its strings in the scratch frame; its errors reach the
- * probe's error
- * path or an enclosing try directly, and its call chain, which error
- * messages print (runtime.md 3.2), is known at translation time.
+ * MAXNESTING for a recursive script is 13 or more (13 for a function
+ * calling itself from a probe); it refuses recursive BPF calls outright,
+ * so recursion has to be unrolled to MAXNESTING copies anyway; and it
+ * verifies a static subprogram again at every call site, so calls save
+ * no verifier work.  Inlined, a call is straight code in the probe's
+ * program: the function's long parameters, locals and return value live
+ * on the stack (the verifier must know them exactly to see loops end,
+ * see codegen_int.h), its strings in the scratch frame; its errors reach
+ * the probe's error path or an enclosing try directly, and its call
+ * chain, which error messages print (runtime.md 3.2), is known at
+ * translation time.
  *
  * Depth: a call at depth d (1 from a probe body) beyond MAXNESTING is
  * not expanded; it raises "MAXNESTING exceeded" at the function's
@@ -37,14 +36,15 @@
 struct nest_fn {
 	const struct function *fn;
 	int depth;		/* longest chain from it, it included */
-	bool visiting;
+	int pos;		/* its place on the chain being walked, or -1 */
 };
 
 struct nest {
 	struct arena *arena;
 	struct nest_fn *v;
 	int n, cap;
-	bool recursive;
+	int chain;		/* functions on the chain being walked */
+	int cycle;		/* the longest cycle of calls seen, or 0 */
 };
 
 static int nest_expr(struct nest *ns, const struct expr *e);
@@ -66,26 +66,29 @@ static struct nest_fn *nest_find(struct nest *ns, const struct function *fn)
 		ns->v = v;
 		ns->cap = cap;
 	}
-	ns->v[ns->n] = (struct nest_fn) { fn, -1, false };
+	ns->v[ns->n] = (struct nest_fn) { fn, -1, -1 };
 	return &ns->v[ns->n++];
 }
 
-/* A call of fn: a call back into a function on the chain counts once */
+/* A call of fn: the longest chain of distinct functions from it; a
+ * call back into the chain closes a cycle */
 static int nest_fn(struct nest *ns, const struct function *fn)
 {
 	struct nest_fn *f = nest_find(ns, fn);
 	int d;
 
-	if (f->visiting) {
-		ns->recursive = true;
-		return 1;
+	if (f->pos >= 0) {
+		if (ns->chain - f->pos > ns->cycle)
+			ns->cycle = ns->chain - f->pos;
+		return 0;
 	}
 	if (f->depth >= 0)
 		return f->depth;
-	f->visiting = true;
+	f->pos = ns->chain++;
 	d = 1 + nest_stmt(ns, fn->body);
+	ns->chain--;
 	f = nest_find(ns, fn);	/* the table may have moved */
-	f->visiting = false;
+	f->pos = -1;
 	f->depth = d;
 	return d;
 }
@@ -144,10 +147,12 @@ static int nest_stmt(struct nest *ns, const struct stmt *s)
 }
 
 /*
- * upstream sizes MAXNESTING from the call graph: the longest chain of
- * calls from a probe (a call back into the chain counted once), plus 11
- * when there is recursion: 13 for fact() calling itself, 14 for p() and
- * q() calling each other (measured with stap 4.8's generated code).
+ * MAXNESTING as upstream sizes it from the call graph.  Without
+ * recursion: the longest chain of calls from a probe, D.  With it:
+ * 12 + max(D - 1, the longest cycle).  That formula fits what stap 4.8
+ * writes for every shape measured: 13 for fact() calling itself, from a
+ * probe or through k(); 14 through m() and k(), and for p() and q()
+ * calling each other; 15 for a cycle of three.
  */
 void cg_compute_nesting(struct cg *cg)
 {
@@ -161,7 +166,7 @@ void cg_compute_nesting(struct cg *cg)
 	}
 	for (i = 0; i < cg->npoints; i++)
 		d = max2(d, nest_stmt(&ns, cg->points[i].probe->body));
-	cg->max_nesting = ns.recursive ? d + 11 : d;
+	cg->max_nesting = ns.cycle ? 12 + max2(d - 1, ns.cycle) : d;
 }
 
 /* ---- call chains and their error tails ------------------------------------ */

@@ -111,7 +111,7 @@ struct cg_strtab {
 
 struct cg_local {
 	const struct vardecl *var;
-	int reg;		/* base: r10 (probe longs) or CG_SCRATCH */
+	int reg;		/* base: r10 (longs) or CG_SCRATCH (strings) */
 	int off;		/* offset from reg */
 };
 
@@ -193,6 +193,7 @@ struct cg {
 	struct cg_tail *tails;	/* error tails of inlined calls */
 	int ntails, tails_cap;
 	int ninlined;		/* calls refused as too large */
+	int nheavy;		/* str_replace and text_str calls */
 	int max_nesting;	/* MAXNESTING (codegen_func.c) */
 	bool dead;		/* the next instruction is unreachable */
 	bool *label_used;	/* per emitter label: some jump targets it */
@@ -253,6 +254,10 @@ void cg_forget_budget(struct cg *cg, int entry);
 /* Charge one iteration of a loop: 1 plus its body, at tok */
 void cg_charge_iteration(struct cg *cg, const struct stmt *body,
 			 const struct token *tok);
+/* Actions of the longest path through s, loops counted once */
+int cg_static_cost(const struct stmt *s);
+/* remaining -= n; remaining <= 0 raises MAXACTION exceeded at tok */
+void cg_charge(struct cg *cg, int n, const struct token *tok);
 
 /* ---- codegen_expr.c ----------------------------------------------------- */
 
@@ -413,8 +418,8 @@ void rt_lookup0(struct cg *cg, int map, int fail);
 
 /* ---- codegen_func.c ----------------------------------------------------- */
 
-/* MAXNESTING for the program: its deepest static call chain, plus 11 if
- * some function is recursive (runtime.md 2) */
+/* MAXNESTING for the program: its deepest static call chain, or more
+ * if some function is recursive (runtime.md 2) */
 void cg_compute_nesting(struct cg *cg);
 /* r0 = the value of a call of a script function, inlined */
 void cg_call_function(struct cg *cg, const struct expr *e);

@@ -16,7 +16,8 @@
  * min(pos, MAXSTRINGLEN-1), masked to a power of two P2 the verifier can
  * see, in a buffer of 2*P2 bytes, and a run of n bytes (n < P2) is one
  * bpf_probe_read_kernel from the digits, the string, or a pad of P2
- * spaces and P2 zeros kept in the map sonde_pad (filled on first use).
+ * spaces and P2 zeros kept in the map sonde_pad (filled on first use),
+ * or literal text built in a temporary.
  * Bytes past MAXSTRINGLEN-1 are cut by the final NUL, as format.c cuts
  * them.  Not lowered: %b, %m, %M and %#c.
  */
@@ -388,6 +389,35 @@ static void character(struct sp *s, const struct fmt_directive *d, int v)
 		pad(s, s->w, false);
 }
 
+/* Literal text: a byte or three are stored one by one; longer runs are
+ * built in the string temporary a word at a time and copied at once */
+static void literal(struct sp *s, const char *text, size_t len)
+{
+	struct emitter *em = &s->cg->em;
+	size_t k, n, chunk = s->cg->slot - 8;
+	uint64_t word;
+
+	if (len <= 3) {
+		for (k = 0; k < len; k++)
+			put(s, -1, (unsigned char)text[k], false);
+		return;
+	}
+	for (; len; text += n, len -= n) {
+		n = len < chunk ? len : chunk;
+		for (k = 0; k < n; k += 8) {
+			word = 0;
+			memcpy(&word, text + k, n - k < 8 ? n - k : 8);
+			emit_ld_imm64(em, BPF_REG_1, word);
+			emit_store(em, BPF_DW, CG_SCRATCH, s->str + (int)k, BPF_REG_1);
+		}
+		emit_store_imm(em, BPF_DW, BPF_REG_10, s->t1, (int32_t)n);
+		emit_mov_reg(em, BPF_REG_1, CG_SCRATCH);
+		emit_alu_imm(em, BPF_ADD, BPF_REG_1, s->str);
+		emit_store(em, BPF_DW, BPF_REG_10, s->t2, BPF_REG_1);
+		copy_run(s, s->t1, s->t2, false);
+	}
+}
+
 /* ---- the call --------------------------------------------------------------- */
 
 /* sprint, sprintln, sprintd, sprintdln as a format: %s / %d per
@@ -446,7 +476,6 @@ static void format(struct sp *s, const struct expr *e, const char *fmt,
 	struct fmt_directive dirs[SP_MAX_ARGS * 2 + 1];
 	unsigned char types[SP_MAX_ARGS];
 	int nd, nt, i, ai = 0, slots[SP_MAX_ARGS], fail;
-	int lit, k;
 
 	nd = fmt_parse(fmt, len, dirs, sizeof(dirs) / sizeof(dirs[0]), NULL);
 	if (nd < 0 || nd > (int)(sizeof(dirs) / sizeof(dirs[0])) ||
@@ -482,11 +511,7 @@ static void format(struct sp *s, const struct expr *e, const char *fmt,
 		const struct fmt_directive *d = &dirs[i];
 
 		if (d->kind == FMT_LITERAL) {
-			/* literal bytes, one store each: formats are short */
-			for (k = 0; k < (int)d->len; k++) {
-				lit = (unsigned char)fmt[d->offset + k];
-				put(s, -1, lit, false);
-			}
+			literal(s, fmt + d->offset, d->len);
 			continue;
 		}
 		width_prec(s, d, slots, &ai);

@@ -7,8 +7,9 @@
  * 2): the handler pays on entry for the statements of its longest path
  * outside loops (an if costs 1 plus its dearer branch; a loop costs 1),
  * and each loop iteration pays, before its condition, 1 plus its body's
- * static cost the same way.  remaining <= 0 raises "MAXACTION exceeded"
- * at the probe's body or at the loop.
+ * static cost the same way; a try costs its body, and its catch block 1
+ * plus its own on entry.  remaining <= 0 raises "MAXACTION exceeded" at
+ * the probe's body, the loop or the try.
  *
  * Charging the same on every path is what lets the verifier merge the
  * two sides of an if: the counter is a stack slot the verifier knows
@@ -21,7 +22,7 @@
 #include "bpf-backend/codegen_int.h"
 
 /* Actions of the longest path through s, loops counted once */
-static int static_cost(const struct stmt *s)
+int cg_static_cost(const struct stmt *s)
 {
 	int i, n = 0, t, e;
 
@@ -30,21 +31,23 @@ static int static_cost(const struct stmt *s)
 	switch (s->kind) {
 	case S_BLOCK:
 		for (i = 0; i < s->stmts.n; i++)
-			n += static_cost(s->stmts.v[i]);
+			n += cg_static_cost(s->stmts.v[i]);
 		return n;
 	case S_NULL:
 		return 0;
 	case S_IF:
-		t = static_cost(s->body);
-		e = static_cost(s->else_body);
+		t = cg_static_cost(s->body);
+		e = cg_static_cost(s->else_body);
 		return 1 + (t > e ? t : e);
+	case S_TRY:	/* no action itself; the catch pays on entry */
+		return cg_static_cost(s->body);
 	default:
 		return 1;
 	}
 }
 
 /* remaining -= n; remaining <= 0 raises MAXACTION exceeded at tok */
-static void charge(struct cg *cg, int n, const struct token *tok)
+void cg_charge(struct cg *cg, int n, const struct token *tok)
 {
 	struct emitter *em = &cg->em;
 	int ok;
@@ -106,12 +109,12 @@ void cg_remember_budget(struct cg *cg, int entry)
 void cg_charge_iteration(struct cg *cg, const struct stmt *body,
 			 const struct token *tok)
 {
-	charge(cg, 1 + static_cost(body), tok);
+	cg_charge(cg, 1 + cg_static_cost(body), tok);
 }
 
 void cg_charge_body(struct cg *cg, const struct stmt *body)
 {
-	charge(cg, static_cost(body), body->tok ? body->tok
+	cg_charge(cg, cg_static_cost(body), body->tok ? body->tok
 			: cg->point->probe->tok);
 }
 

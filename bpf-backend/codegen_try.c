@@ -94,6 +94,9 @@ void cg_try(struct cg *cg, const struct stmt *s)
 	cg->try_ctx = t.outer;
 	cg_goto(cg, end);
 	cg_bind(cg, t.catch_label);
+	/* catching costs 1, and the catch block its statements (upstream
+	 * also refuses to start it with no actions left) */
+	cg_charge(cg, 1 + cg_static_cost(s->catch_body), s->tok);
 	cg_stmt(cg, s->catch_body);
 	cg_bind(cg, end);
 }
