@@ -351,7 +351,7 @@ int main(int argc, char **argv)
 	struct options o = { .last_pass = 5, .runtime = "kernel" };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+hVp:ve:gwuI:D:r:m:ko:c:x:T:s:l:L:", longopts,
+	while ((c = getopt_long(argc, argv, "hVp:ve:gwuI:D:r:m:ko:c:x:T:s:l:L:", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'h':
