@@ -26,6 +26,7 @@ struct scope {
 	struct ptrvec pending;       /* functions called but not yet resolved */
 	struct ptrvec iterating;     /* struct vardecl *: arrays foreach walks now */
 	int lib_declared;            /* library files whose globals are declared */
+	struct ptrvec bodies;        /* struct resolved_body *, in order */
 };
 
 static struct vardecl *new_var(struct program *prog, const struct token *tok,
@@ -401,8 +402,9 @@ static void resolve_expr(struct scope *sc, struct expr *e)
 		break;
 	case E_ASSIGN:
 		check_target_write(sc, e->left);
-		resolve_expr(sc, e->right);
+		/* left first: upstream lists variables in that order */
 		resolve_expr(sc, e->left);
+		resolve_expr(sc, e->right);
 		if (e->left->var)
 			e->left->var->written = true;
 		if (!strcmp(e->op, "<<<") && e->left->kind == E_SYMBOL)
@@ -610,6 +612,22 @@ static void warn_never_assigned(struct scope *sc, const struct ptrvec *locals,
 	}
 }
 
+/* A resolved body whose never-assigned locals are warned about later. */
+struct resolved_body {
+	const struct ptrvec *locals;
+	const struct function *fn;   /* NULL for a probe */
+};
+
+static void note_body(struct scope *sc, const struct ptrvec *locals,
+		      const struct function *fn)
+{
+	struct resolved_body *b = arena_alloc(&sc->prog->arena, sizeof(*b));
+
+	b->locals = locals;
+	b->fn = fn;
+	ptrvec_push(&sc->prog->arena, &sc->bodies, b);
+}
+
 static void resolve_function(struct scope *sc, struct function *fn)
 {
 	for (int i = 0; i < fn->params.n; i++) {
@@ -623,7 +641,7 @@ static void resolve_function(struct scope *sc, struct function *fn)
 	sc->locals = &fn->locals;
 	sc->func = fn;
 	resolve_stmt(sc, fn->body);
-	warn_never_assigned(sc, &fn->locals, fn);
+	note_body(sc, &fn->locals, fn);
 }
 
 /* Mark the failed $vars still in the program after optimization. */
@@ -714,7 +732,7 @@ static void resolve_probe(struct scope *sc, struct probe *p)
 	sc->probe = p;
 	resolve_conditions(sc, p);
 	resolve_stmt(sc, p->body);
-	warn_never_assigned(sc, &p->locals, NULL);
+	note_body(sc, &p->locals, NULL);
 	sc->probe = NULL;
 	ptrvec_push(&sc->prog->arena, &sc->prog->probes, p);
 	/* functions a probe calls are resolved before the next probe */
@@ -766,6 +784,12 @@ int elaborate(struct program *prog, struct tapset_lib *lib, struct prov_ctx *pro
 	strset_release(&sc.declared_names);
 	if (d->errors > errors)
 		return -1;
+	/* like upstream, warnings only once resolution went through */
+	for (int i = 0; i < sc.bodies.n; i++) {
+		const struct resolved_body *b = sc.bodies.v[i];
+
+		warn_never_assigned(&sc, b->locals, b->fn);
+	}
 	warn_unassigned_globals(&sc);
 	mangle_private_names(prog);
 	if (!prog->unoptimized)

@@ -401,6 +401,29 @@ static bool visit_dead_assignment(struct expr *e, void *arg)
 
 static struct stmt *opt_stmt(struct opt *o, struct stmt *s);
 
+static bool returns_value(const struct stmt *s)
+{
+	if (!s)
+		return false;
+	if (s->kind == S_RETURN && s->expr)
+		return true;
+	for (int i = 0; i < s->stmts.n; i++)
+		if (returns_value(s->stmts.v[i]))
+			return true;
+	return returns_value(s->body) || returns_value(s->else_body) ||
+	       returns_value(s->catch_body);
+}
+
+/* A call statement of a script function that neither returns a value nor
+ * changes anything: the function itself is pointless, upstream says. */
+static void warn_void_pure_call(struct opt *o, const struct expr *e)
+{
+	const struct function *fn = e->kind == E_CALL ? e->callee : NULL;
+
+	if (fn && fn->body && !returns_value(fn->body))
+		warn(o, fn->tok, "side-effect-free function '%s'", fn->name);
+}
+
 static void opt_list(struct opt *o, struct ptrvec *v)
 {
 	int n = 0;
@@ -437,6 +460,7 @@ static struct stmt *opt_stmt(struct opt *o, struct stmt *s)
 			const struct token *t = first_token(s->expr);
 
 			warn(o, t, "Eliding side-effect-free expression %s", "");
+			warn_void_pure_call(o, s->expr);
 			return empty_block(o, s->tok);
 		}
 		return s;
