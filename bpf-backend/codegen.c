@@ -213,11 +213,13 @@ static void prologue(struct cg *cg, const struct cg_point *pt)
 {
 	struct emitter *em = &cg->em;
 
-	if (pt && (pt->kind == CG_TIMER || pt->kind == CG_TRACE)) {
+	if (pt && pt->kind != CG_BEGIN && pt->kind != CG_END &&
+	    pt->kind != CG_ERROR) {
 		rt_ctl_ptr(cg, SONDE_CTL_STATE, cg->exit_label);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, 0);
 		emit_jcond_imm(em, BPF_JNE, BPF_REG_1, SONDE_STATE_RUNNING,
 			       cg->exit_label);
+		cg_point_filter(cg, pt);
 	}
 	rt_lookup0(cg, CG_MAP_SCRATCH, cg->exit_label);
 	emit_mov_reg(em, CG_SCRATCH, BPF_REG_0);
@@ -244,6 +246,13 @@ static void program_start(struct cg *cg, const struct cg_point *pt, int id)
 	cg->error_label = -1;
 	cg->act_slot = emit_stack_alloc(&cg->em, 8);
 	cg->key_slot = emit_stack_alloc(&cg->em, 8);
+	/* context variables read the context after helper calls */
+	cg->ctx_slot = 0;
+	if (pt && pt->kind != CG_BEGIN && pt->kind != CG_END &&
+	    pt->kind != CG_ERROR && pt->kind != CG_TIMER) {
+		cg->ctx_slot = emit_stack_alloc(&cg->em, 8);
+		emit_store(&cg->em, BPF_DW, BPF_REG_10, cg->ctx_slot, BPF_REG_1);
+	}
 	if (pt && pt->point)
 		cg_note(cg, pt->point->tok);
 	prologue(cg, pt);
@@ -368,6 +377,10 @@ static const char *section_of(struct cg *cg, const struct cg_point *pt,
 		return "perf_event";
 	case CG_TRACE:
 		return arena_printf(cg->arena, "tracepoint/%s", pt->tp);
+	case CG_RAW_TRACE:
+		return arena_printf(cg->arena, "raw_tracepoint/%s", pt->tp);
+	default:
+		return pt->section;
 	}
 	return "?";
 }
@@ -388,6 +401,8 @@ static void meta_prog(struct cg *cg, const char *name,
 	if (pt->kind == CG_TIMER)
 		fprintf(m, " perf_type=1 perf_config=0 period=%llu cpu=0",
 			(unsigned long long)pt->period_ns);
+	if (pt->attach)
+		fprintf(m, " %s", pt->attach);
 	fputc('\n', m);
 }
 
@@ -456,6 +471,7 @@ int codegen(const struct program *prog, const struct cg_limits *lim,
 	if (!cg.errors)
 		generate(&cg);
 	cg_meta_finish(&cg);
+	cg_ctxvar_release(&cg);
 	obj->maps = cg.maps;
 	obj->nmaps = cg.nmaps;
 	if (cg.metabuf) {

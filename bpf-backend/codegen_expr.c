@@ -249,7 +249,6 @@ static const char *construct_name(const struct expr *e)
 	case E_HISTOGRAM: return "a histogram";
 	case E_HISTINDEX: return "a histogram index";
 	case E_EMBEDDED: return "embedded C";
-	case E_TARGET: return "a target variable";
 	case E_DEFINED: return "@defined";
 	case E_ENTRY: return "@entry";
 	case E_PERF: return "@perf";
@@ -304,6 +303,9 @@ void cg_long(struct cg *cg, const struct expr *e)
 		break;
 	case E_STATOP:
 		cg_stat_op(cg, e);
+		break;
+	case E_TARGET:
+		cg_target(cg, e);
 		break;
 	default:
 		cg_unsupported(cg, e->tok, construct_name(e));

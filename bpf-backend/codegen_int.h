@@ -71,7 +71,12 @@ struct cg_global {
 };
 
 /* The probe points this backend runs */
-enum cg_point_kind { CG_BEGIN, CG_END, CG_ERROR, CG_TIMER, CG_TRACE };
+enum cg_point_kind { CG_BEGIN, CG_END, CG_ERROR, CG_TIMER, CG_TRACE,
+		     CG_RAW_TRACE, CG_UPROBE, CG_PERF, CG_PROCESS };
+
+struct prov_probe;
+struct prov_var;
+struct dbtf;
 
 struct cg_point {
 	enum cg_point_kind kind;
@@ -80,8 +85,14 @@ struct cg_point {
 	int64_t priority;	/* begin/end/error sequence number */
 	int order;		/* script order, for stable sorting */
 	uint64_t period_ns;	/* timer */
-	const char *tp;		/* kernel.trace: "sys/ev" */
+	const char *tp;		/* kernel.trace: "sys/ev"; raw: "ev" */
 	const char *pp;		/* the derived probe point: pp() */
+	const struct prov_probe *dp;	/* pass 2's derived probe */
+	const char *section;	/* uprobe, perf, process: set by
+				   codegen_points.c, else NULL */
+	const char *attach;	/* fields of its metadata prog line */
+	int filter_arg;		/* process.end: the group_dead argument */
+	bool filter_leader;	/* process.end without it: pid == tid */
 };
 
 struct cg_strtab {
@@ -132,6 +143,7 @@ struct cg {
 	int nlocals;
 	int act_slot;		/* r10 offset: actions remaining */
 	int key_slot;		/* r10 offset: u32 key of array map lookups */
+	int ctx_slot;		/* r10 offset: the program's context (r1) */
 	int scratch_top;	/* scratch bytes in use */
 	int scratch_max;
 	int exit_label;		/* return 0 */
@@ -141,6 +153,10 @@ struct cg {
 	bool dead;		/* the next instruction is unreachable */
 	bool *label_used;	/* per emitter label: some jump targets it */
 	int label_used_cap;
+
+	/* context variables (codegen_ctxvar.c) */
+	struct dbtf *btf;	/* kernel BTF, opened on first use */
+	bool btf_failed;
 };
 
 /* ---- codegen.c ---------------------------------------------------------- */
@@ -180,6 +196,8 @@ struct cg_global *cg_global_of(const struct cg *cg, const struct vardecl *v);
 /* ---- codegen_points.c --------------------------------------------------- */
 
 int cg_resolve_points(struct cg *cg);
+/* The point's own test at the top of its handler (process.end) */
+void cg_point_filter(struct cg *cg, const struct cg_point *pt);
 
 /* ---- codegen_uses.c ----------------------------------------------------- */
 
@@ -261,6 +279,41 @@ void rt_raise_str(struct cg *cg, int msg, const struct token *tok);
 void rt_error_tail(struct cg *cg);
 /* r0 = pointer to map[0] of an array map (key 0), or goto fail */
 void rt_lookup0(struct cg *cg, int map, int fail);
+
+/* ---- codegen_mem.c ------------------------------------------------------ */
+
+/* The memory-reading builtins (kernel_string, user_long, ...); false
+ * when e calls none of them */
+bool cg_call_mem(struct cg *cg, const struct expr *e);
+/* r0 = the size-byte value at the address in stack slot addr, extended;
+ * a fault raises "<what>0x<hex> [man error::fault]", or gives 0 when
+ * what is NULL */
+void cg_read_scalar(struct cg *cg, int addr, int size, bool is_signed,
+		    bool user, const char *what, const struct token *tok);
+/* Sign- or zero-extend the low size bytes of reg */
+void cg_extend(struct cg *cg, int reg, int size, bool is_signed);
+/* Raise "<prefix>0x<hex of stack slot addr><suffix>" at tok */
+void cg_raise_fault(struct cg *cg, const char *prefix, const char *suffix,
+		    int addr, const struct token *tok);
+
+/* ---- codegen_ctxvar.c --------------------------------------------------- */
+
+/* r0 = the long value of a $var chain or @cast */
+void cg_target(struct cg *cg, const struct expr *e);
+/* reg = the program's context pointer */
+void cg_load_ctx(struct cg *cg, int reg);
+/* The derived probe's context variable name (without '$'), or NULL */
+const struct prov_var *cg_find_var(const struct cg *cg, const char *name);
+void cg_ctxvar_release(struct cg *cg);
+
+/* ---- codegen_uprobe.c --------------------------------------------------- */
+
+/* r0 = a DWARF variable of a uprobe, or $return */
+void cg_uprobe_var(struct cg *cg, const struct expr *e,
+		   const struct prov_var *v);
+/* Context builtins of uprobes and the task: returnval, int_arg, ...,
+ * task_current; false when e calls none of them */
+bool cg_call_ctx(struct cg *cg, const struct expr *e);
 
 /* ---- codegen_meta.c ----------------------------------------------------- */
 

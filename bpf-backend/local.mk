@@ -15,8 +15,11 @@ bpf_backend_libbpfgen_a_SOURCES = \
 	bpf-backend/codegen_points.c \
 	bpf-backend/codegen_rt.c bpf-backend/codegen_stmt.c \
 	bpf-backend/codegen_str.c bpf-backend/codegen_uses.c \
-	bpf-backend/codegen_var.c
-bpf_backend_libbpfgen_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
+	bpf-backend/codegen_var.c \
+	bpf-backend/codegen_ctxvar.c bpf-backend/codegen_mem.c \
+	bpf-backend/codegen_uprobe.c
+bpf_backend_libbpfgen_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS) \
+	$(LIBDW_CFLAGS)
 
 # test_emit needs no kernel; test_object loads into the running kernel and
 # exits 77 (skip) without root or BPF.

@@ -26,8 +26,9 @@
 
 /* ---- builtins (transitional) ---------------------------------------- */
 
-/* The functions codegen_call.c implements; replace with tapsets/ files
- * that choose these bodies with %( runtime == "bpf" %?. */
+/* The functions codegen_call.c, codegen_mem.c (memory reads) and
+ * codegen_uprobe.c (registers, task_current) implement; replace with
+ * tapsets/ files that choose these bodies with %( runtime == "bpf" %?. */
 static const char builtins_text[] =
 	"function exit () %{ /* bpf builtin */ %}\n"
 	"function error (msg:string) %{ /* bpf builtin */ %}\n"
@@ -38,7 +39,65 @@ static const char builtins_text[] =
 	"function gid:long () %{ /* bpf builtin */ %}\n"
 	"function cpu:long () %{ /* bpf builtin */ %}\n"
 	"function execname:string () %{ /* bpf builtin */ %}\n"
-	"function pp:string () %{ /* bpf builtin */ %}\n";
+	"function pp:string () %{ /* bpf builtin */ %}\n"
+	"function kernel_string:string (addr:long) %{ /* bpf builtin */ %}\n"
+	"function kernel_string:string (addr:long, err_msg:string) %{ /* bpf builtin */ %}\n"
+	"function kernel_string2:string (addr:long, err_msg:string) %{ /* bpf builtin */ %}\n"
+	"function kernel_string_n:string (addr:long, n:long) %{ /* bpf builtin */ %}\n"
+	"function user_string:string (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_string:string (addr:long, err_msg:string) %{ /* bpf builtin */ %}\n"
+	"function user_string2:string (addr:long, err_msg:string) %{ /* bpf builtin */ %}\n"
+	"function user_string_nofault:string (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_string_n:string (addr:long, n:long) %{ /* bpf builtin */ %}\n"
+	"function user_string_n:string (addr:long, n:long, err_msg:string) %{ /* bpf builtin */ %}\n"
+	"function user_string_n2:string (addr:long, n:long, err_msg:string) %{ /* bpf builtin */ %}\n"
+	"function user_string_n_nofault:string (addr:long, n:long) %{ /* bpf builtin */ %}\n"
+	"function kernel_long:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function kernel_int:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function kernel_short:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function kernel_char:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function kernel_pointer:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_char:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_char_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_short:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_short_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_ushort:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_ushort_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_long:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_long_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_ulong:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_ulong_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int8:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int8_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int16:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int16_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int32:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int32_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int64:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_int64_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint8:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint8_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint16:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint16_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint32:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint32_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint64:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_uint64_error:long (addr:long) %{ /* bpf builtin */ %}\n"
+	"function task_current:long () %{ /* bpf builtin */ %}\n"
+	"function returnval:long () %{ /* bpf builtin */ %}\n"
+	"function int_arg:long (n:long) %{ /* bpf builtin */ %}\n"
+	"function uint_arg:long (n:long) %{ /* bpf builtin */ %}\n"
+	"function long_arg:long (n:long) %{ /* bpf builtin */ %}\n"
+	"function ulong_arg:long (n:long) %{ /* bpf builtin */ %}\n"
+	"function pointer_arg:long (n:long) %{ /* bpf builtin */ %}\n"
+	"function s32_arg:long (n:long) %{ /* bpf builtin */ %}\n"
+	"function u32_arg:long (n:long) %{ /* bpf builtin */ %}\n"
+	"function s64_arg:long (n:long) %{ /* bpf builtin */ %}\n"
+	"function u64_arg:long (n:long) %{ /* bpf builtin */ %}\n";
 
 int bpf_declare_builtins(struct program *prog, struct diags *d)
 {

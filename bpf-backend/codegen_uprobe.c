@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * codegen_uprobe.c - what a uprobe handler reads: DWARF variables and
+ * $return from the registers (struct pt_regs, the program's context)
+ * and the probed process's memory, and the register builtins of
+ * symbol-only probes (tapsets.md §3.5: int_arg, pointer_arg, returnval,
+ * ...), plus task_current().
+ *
+ * A location expression is evaluated at translation time down to "a
+ * register's value", "a register plus an offset is the address" or "a
+ * constant": DW_OP_regN, DW_OP_bregN, DW_OP_fbreg with a register-based
+ * or DW_OP_call_frame_cfa frame base (the CFA rule from the CFI, which
+ * pass 2 recorded), DW_OP_stack_value, DW_AT_const_value.  Anything else
+ * (location lists not covering the pc, pieces, DW_OP_entry_value) is
+ * refused at the variable.  Register offsets in pt_regs come from kernel
+ * BTF by member name; the DWARF register numbering is x86-64's.
+ */
+#include <dwarf.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "bpf-backend/codegen_int.h"
+#include "translator/debuginfo/btf.h"
+#include "translator/debuginfo/dwarf.h"
+#include "translator/providers/provider.h"
+
+/* x86-64 DWARF register numbers -> struct pt_regs members */
+static const char *const x86_64_regs[] = {
+	"ax", "dx", "cx", "bx", "si", "di", "bp", "sp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "ip",
+};
+
+/* The System V argument registers, for int_arg(n) etc. */
+static const int x86_64_args[] = { 5, 4, 1, 2, 8, 9 };
+
+static bool is_x86_64(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && !strcmp(u.machine, "x86_64");
+}
+
+/* Byte offset of DWARF register regno in struct pt_regs, or -1 */
+static int reg_offset(struct cg *cg, int regno, const struct token *tok)
+{
+	struct dbtf_member m;
+	uint32_t id;
+
+	if (!is_x86_64()) {
+		cg_unsupported(cg, tok, "reading registers on this architecture");
+		return -1;
+	}
+	if (regno < 0 || regno >= (int)(sizeof(x86_64_regs) / sizeof(x86_64_regs[0]))) {
+		cg_unsupported(cg, tok, "a variable in this DWARF register");
+		return -1;
+	}
+	if (!cg->btf && !cg->btf_failed)
+		cg->btf = dbtf_open(NULL);
+	if (!cg->btf) {
+		cg->btf_failed = true;
+		cg_unsupported(cg, tok, "reading registers without kernel BTF");
+		return -1;
+	}
+	if (dbtf_find_type(cg->btf, "struct pt_regs", &id, NULL) ||
+	    dbtf_member(cg->btf, id, x86_64_regs[regno], &m)) {
+		cg_unsupported(cg, tok, "reading registers: no struct pt_regs in BTF");
+		return -1;
+	}
+	return (int)m.offset;
+}
+
+/* reg = the saved register regno of the probed task; 0 or -1 */
+static int load_reg(struct cg *cg, int reg, int regno, const struct token *tok)
+{
+	int off = reg_offset(cg, regno, tok);
+
+	if (off < 0)
+		return -1;
+	cg_load_ctx(cg, reg);
+	emit_load(&cg->em, BPF_DW, reg, reg, (int16_t)off);
+	return 0;
+}
+
+static bool in_uprobe(const struct cg *cg)
+{
+	return cg->point && cg->point->kind == CG_UPROBE;
+}
+
+static bool in_return(const struct cg *cg)
+{
+	return in_uprobe(cg) && cg->point->dp->u.uprobe.is_return;
+}
+
+/* ---- DWARF locations ------------------------------------------------------ */
+
+/* A location reduced to base register + offset */
+struct uloc {
+	int regno;		/* -1: constant */
+	int64_t offset;		/* or the constant */
+	bool is_address;	/* regno + offset is where the value lives */
+};
+
+/* One register-based op: DW_OP_bregN off; true when it is one */
+static bool breg(const Dwarf_Op *op, struct uloc *l)
+{
+	if (op->atom < DW_OP_breg0 || op->atom > DW_OP_breg31)
+		return false;
+	l->regno = op->atom - DW_OP_breg0;
+	l->offset = (int64_t)op->number;
+	return true;
+}
+
+static const char *reduce(const struct dwi_var *dv,
+			  const struct dwi_vars *scope, struct uloc *l)
+{
+	const Dwarf_Op *ops = dv->loc.ops;
+	size_t n = dv->loc.nops;
+	const struct dwi_loc *fb;
+	struct uloc base;
+
+	if (dv->has_const_value && !dv->loc.available) {
+		l->regno = -1;
+		l->offset = dv->const_value;
+		l->is_address = false;
+		return NULL;
+	}
+	if (!dv->loc.available || !n)
+		return "its location at this address";
+	l->is_address = true;
+	if (n >= 2 && ops[n - 1].atom == DW_OP_stack_value) {
+		l->is_address = false;
+		n--;
+	}
+	if (n != 1)
+		return "its DWARF location expression";
+	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31 &&
+	    l->is_address) {
+		l->regno = ops[0].atom - DW_OP_reg0;
+		l->offset = 0;
+		l->is_address = false;
+		return NULL;
+	}
+	if (breg(&ops[0], l))
+		return NULL;
+	if (ops[0].atom != DW_OP_fbreg)
+		return "its DWARF location expression";
+	fb = scope ? &scope->frame_base : NULL;
+	if (!fb || !fb->available || fb->nops != 1)
+		return "its frame base";
+	if (fb->ops[0].atom == DW_OP_call_frame_cfa) {
+		fb = &scope->cfa;
+		if (!fb->available || fb->nops != 1)
+			return "the frame address (CFI) at this address";
+	}
+	if (!breg(&fb->ops[0], &base))
+		return "its frame base";
+	l->regno = base.regno;
+	l->offset = base.offset + (int64_t)ops[0].number;
+	return NULL;
+}
+
+/* r0 = the value of a reduced location, shaped by val */
+static void read_loc(struct cg *cg, const struct expr *e, const struct uloc *l,
+		     const struct dwi_scalar *val)
+{
+	struct emitter *em = &cg->em;
+	int mark, slot, size = val->size;
+
+	if (l->regno < 0) {
+		emit_ld_imm64(em, BPF_REG_0, (uint64_t)l->offset);
+	} else if (load_reg(cg, BPF_REG_0, l->regno, e->tok) == 0 && l->offset) {
+		if (l->offset >= INT32_MIN && l->offset <= INT32_MAX) {
+			emit_alu_imm(em, BPF_ADD, BPF_REG_0, (int32_t)l->offset);
+		} else {
+			emit_ld_imm64(em, BPF_REG_1, (uint64_t)l->offset);
+			emit_alu_reg(em, BPF_ADD, BPF_REG_0, BPF_REG_1);
+		}
+	}
+	if (e->target->addressof) {
+		if (!l->is_address)
+			cg_unsupported(cg, e->tok, "'&' on a variable held in a register");
+		return;
+	}
+	if (val->kind == DWI_VAL_ARRAY) {
+		if (!l->is_address)
+			cg_unsupported(cg, e->tok, "an array held in registers");
+		return;
+	}
+	if (val->kind == DWI_VAL_AGGREGATE) {
+		diag_semantic_error(cg->diags, e->tok,
+				    "'%s' is being accessed instead of a member",
+				    cg_find_var(cg, e->target->name + 1)->type);
+		cg->errors++;
+		return;
+	}
+	if ((val->kind != DWI_VAL_INT && val->kind != DWI_VAL_POINTER) ||
+	    (size != 1 && size != 2 && size != 4 && size != 8)) {
+		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+			       "reading '%s' of this type", e->target->name));
+		return;
+	}
+	if (!l->is_address) {
+		cg_extend(cg, BPF_REG_0, size, val->is_signed);
+		return;
+	}
+	mark = emit_stack_mark(em);
+	slot = emit_stack_alloc(em, 8);
+	emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_0);
+	cg_read_scalar(cg, slot, size, val->is_signed, true,
+		       "read fault [man error::fault] at ", e->tok);
+	emit_stack_release(em, mark);
+}
+
+void cg_uprobe_var(struct cg *cg, const struct expr *e,
+		   const struct prov_var *v)
+{
+	const struct dwi_var *dv = v->dwarf;
+	struct uloc l = { 0 };
+	const char *why;
+
+	if (!in_uprobe(cg) || !dv) {
+		cg_unsupported(cg, e->tok, "this context variable");
+		return;
+	}
+	if (e->target->comps.n) {
+		cg_unsupported(cg, e->tok, "'->' and '[' on DWARF variables");
+		return;
+	}
+	if (v->src == PROV_VAR_DWARF_RETURN) {
+		if (e->target->addressof) {
+			cg_unsupported(cg, e->tok, "'&$return'");
+			return;
+		}
+		l.regno = 0;	/* rax */
+		read_loc(cg, e, &l, &dv->val);
+		return;
+	}
+	if (in_return(cg)) {
+		/* its entry value would need saving at entry (@entry) */
+		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+			       "'%s' in a .return probe (the entry value)",
+			       e->target->name));
+		return;
+	}
+	why = reduce(dv, cg->point->dp->dwarf_scope, &l);
+	if (why) {
+		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+			       "reading '%s': %s", e->target->name, why));
+		return;
+	}
+	read_loc(cg, e, &l, &dv->val);
+}
+
+/* ---- builtins ---------------------------------------------------------------- */
+
+struct ctx_fn {
+	const char *name;
+	int nargs;
+	int size;		/* bytes of the value kept */
+	bool is_signed;
+};
+
+static const struct ctx_fn ctx_fns[] = {
+	{ "returnval", 0, 8, true },
+	{ "int_arg", 1, 4, true }, { "uint_arg", 1, 4, false },
+	{ "long_arg", 1, 8, true }, { "ulong_arg", 1, 8, false },
+	{ "pointer_arg", 1, 8, false },
+	{ "s32_arg", 1, 4, true }, { "u32_arg", 1, 4, false },
+	{ "s64_arg", 1, 8, true }, { "u64_arg", 1, 8, false },
+	{ "task_current", 0, 8, false },
+};
+
+static void arg_n(struct cg *cg, const struct expr *e, const struct ctx_fn *f)
+{
+	const struct expr *n = e->args.v[0];
+
+	if (n->kind != E_NUMBER || n->num < 1 || n->num > 6) {
+		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+			       "'%s' with an argument other than a literal 1 to 6",
+			       f->name));
+		return;
+	}
+	if (load_reg(cg, BPF_REG_0, x86_64_args[n->num - 1], e->tok) == 0)
+		cg_extend(cg, BPF_REG_0, f->size, f->is_signed);
+}
+
+bool cg_call_ctx(struct cg *cg, const struct expr *e)
+{
+	const struct ctx_fn *f = NULL;
+	size_t i;
+	int errors = cg->errors;
+
+	if (e->callee && e->callee->body)
+		return false;
+	for (i = 0; i < sizeof(ctx_fns) / sizeof(ctx_fns[0]); i++)
+		if (!strcmp(e->name, ctx_fns[i].name) &&
+		    e->args.n == ctx_fns[i].nargs)
+			f = &ctx_fns[i];
+	if (!f)
+		return false;
+	if (!strcmp(f->name, "task_current")) {
+		emit_call_helper(&cg->em, BPF_FUNC_get_current_task);
+		return true;
+	}
+	if (!in_uprobe(cg)) {
+		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+			       "'%s' outside a process probe", f->name));
+	} else if (!strcmp(f->name, "returnval")) {
+		if (!in_return(cg))
+			cg_unsupported(cg, e->tok, "'returnval' outside a .return probe");
+		else
+			load_reg(cg, BPF_REG_0, 0, e->tok);
+	} else {
+		arg_n(cg, e, f);
+	}
+	if (cg->errors != errors)
+		emit_mov_imm(&cg->em, BPF_REG_0, 0);
+	return true;
+}
