@@ -94,6 +94,17 @@ void cg_raise_fault(struct cg *cg, const char *prefix, const char *suffix,
 
 /* ---- scalars ---------------------------------------------------------------- */
 
+/*
+ * The copy faults end in the man page reference ("kernel long copy fault
+ * at 0x10 [man error::fault]"); a dereference fault has it before the
+ * address, as the module runtime prints it ("read fault [man
+ * error::fault] at 0x0").
+ */
+static const char *fault_suffix(const char *what)
+{
+	return strstr(what, "[man ") ? "" : " [man error::fault]";
+}
+
 /* Sign- or zero-extend the low size bytes of reg */
 void cg_extend(struct cg *cg, int reg, int size, bool is_signed)
 {
@@ -107,7 +118,7 @@ void cg_extend(struct cg *cg, int reg, int size, bool is_signed)
 
 /*
  * r0 = the size-byte value at the address in stack slot addr.  On a
- * fault: raise "<what> copy fault at 0x..." (what != NULL) or r0 = 0.
+ * fault: raise the error cg_fault_text() names (what != NULL), or r0 = 0.
  */
 void cg_read_scalar(struct cg *cg, int addr, int size, bool is_signed,
 		    bool user, const char *what, const struct token *tok)
@@ -124,9 +135,8 @@ void cg_read_scalar(struct cg *cg, int addr, int size, bool is_signed,
 	emit_call_helper(em, user ? BPF_FUNC_probe_read_user
 				  : BPF_FUNC_probe_read_kernel);
 	emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, ok);
-	if (what) {
-		cg_raise_fault(cg, what, " [man error::fault]", addr, tok);
-	}
+	if (what)
+		cg_raise_fault(cg, what, fault_suffix(what), addr, tok);
 	emit_mov_imm(em, BPF_REG_0, 0);
 	emit_jump(em, done);
 	label_bind(em, ok);

@@ -100,9 +100,15 @@ struct uloc {
 	bool is_address;	/* regno + offset is where the value lives */
 };
 
-/* One register-based op: DW_OP_bregN off; true when it is one */
+/* One register-based op: DW_OP_bregN off or DW_OP_bregx reg off (how
+ * libdw spells a CFA rule); true when it is one */
 static bool breg(const Dwarf_Op *op, struct uloc *l)
 {
+	if (op->atom == DW_OP_bregx) {
+		l->regno = (int)op->number;
+		l->offset = (int64_t)op->number2;
+		return true;
+	}
 	if (op->atom < DW_OP_breg0 || op->atom > DW_OP_breg31)
 		return false;
 	l->regno = op->atom - DW_OP_breg0;

@@ -141,6 +141,15 @@ static void report(struct session *s, struct bpf_program *p, int err)
 	const char *why = err == -ESRCH && mp && mp->pid == META_PID_TARGET
 		? "no target process (-c or -x)" : strerror(-err);
 
+	/* perf_event_open's ENOENT: the event does not exist here, most
+	 * often hardware counters in a VM without a virtual PMU */
+	if (mp && mp->perf && err == -ENOENT)
+		why = mp->perf_type == PERF_TYPE_HARDWARE
+		      ? "this host has no hardware perf events (no CPU PMU; "
+			"perf_event_open: No such file or directory)"
+		      : "this perf event does not exist on this host "
+			"(perf_event_open: No such file or directory)";
+
 	if (pp)
 		log_fail("bpf: cannot attach program '%s' for probe %s: %s",
 			 name, pp->s, why);

@@ -1,0 +1,44 @@
+/* The target of the bpf/probes-uprobe* and probes-process cases:
+ * functions with integer and string parameters and return values the
+ * scripts check.  "probes_prog K [STATUS]" calls add() K times, then
+ * greet() and pick(), and exits with STATUS.  It prints nothing, so a
+ * case's output is its probes' alone. */
+#include <stdlib.h>
+#include <string.h>
+
+__attribute__((noinline)) long add(long a, int b)
+{
+	return a + b;
+}
+
+__attribute__((noinline)) int greet(const char *name, int times)
+{
+	int n = 0;
+
+	for (int i = 0; i < times; i++)
+		n += (int)strlen(name);
+	return n;
+}
+
+/* the returned text lives in written memory: the probe can read it */
+__attribute__((noinline)) const char *pick(int i)
+{
+	static const char *const words[] = { "zero", "one", "two" };
+	static char buf[16];
+
+	strcpy(buf, words[i % 3]);
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	char name[16] = "world";
+	long sum = 0;
+	int k = argc > 1 ? atoi(argv[1]) : 3;
+
+	for (int i = 0; i < k; i++)
+		sum = add(sum, i * 10 - 7);
+	greet(name, 2);
+	pick(k);
+	return argc > 2 ? atoi(argv[2]) : 0;
+}
