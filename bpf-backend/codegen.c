@@ -249,7 +249,7 @@ static void program_start(struct cg *cg, const struct cg_point *pt, int id)
 	/* context variables read the context after helper calls */
 	cg->ctx_slot = 0;
 	if (pt && pt->kind != CG_BEGIN && pt->kind != CG_END &&
-	    pt->kind != CG_ERROR && pt->kind != CG_TIMER) {
+	    pt->kind != CG_ERROR) {
 		cg->ctx_slot = emit_stack_alloc(&cg->em, 8);
 		emit_store(&cg->em, BPF_DW, BPF_REG_10, cg->ctx_slot, BPF_REG_1);
 	}

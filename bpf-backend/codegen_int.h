@@ -315,6 +315,11 @@ void cg_uprobe_var(struct cg *cg, const struct expr *e,
  * task_current; false when e calls none of them */
 bool cg_call_ctx(struct cg *cg, const struct expr *e);
 
+/* ---- codegen_stack.c ---------------------------------------------------- */
+
+/* print_backtrace, print_ubacktrace, ...; false when e calls none */
+bool cg_call_stack(struct cg *cg, const struct expr *e);
+
 /* ---- codegen_meta.c ----------------------------------------------------- */
 
 /* Index of the text in the table, added if new */

@@ -118,7 +118,9 @@ enum sonde_rec_kind {
 	/* an uncaught run-time error: struct sonde_rec_error */
 	SONDE_REC_ERROR = 4,
 	/* warn(): struct sonde_rec_warn */
-	SONDE_REC_WARN = 5
+	SONDE_REC_WARN = 5,
+	/* print_backtrace() and friends: struct sonde_rec_stack */
+	SONDE_REC_STACK = 6
 };
 
 struct sonde_rec {
@@ -151,6 +153,24 @@ struct sonde_rec_warn {
 	uint32_t id;		/* probe id */
 	uint32_t msg;		/* string id or SONDE_NO_ID */
 	uint32_t pad;		/* zero */
+};
+
+/*
+ * STACK: id = SONDE_STACK_* flags; SONDE_STACK_MAX u64 slots follow, the
+ * first nframes holding return addresses as bpf_get_stack wrote them,
+ * innermost first.  staprun prints one line per frame with its symbol:
+ * kernel addresses from kallsyms, user addresses (SONDE_STACK_USER) from
+ * process pid's mappings.
+ */
+#define SONDE_STACK_MAX		20	/* MAXBACKTRACE */
+#define SONDE_STACK_USER	0x1	/* user addresses of process pid */
+#define SONDE_STACK_BRIEF	0x2	/* "sym+0xoff" lines, no address */
+
+struct sonde_rec_stack {
+	uint32_t kind;		/* SONDE_REC_STACK */
+	uint32_t id;		/* SONDE_STACK_* flags */
+	uint32_t pid;		/* tgid, for SONDE_STACK_USER */
+	uint32_t nframes;	/* <= SONDE_STACK_MAX */
 };
 
 /* ---- Globals in maps (for VAR=VALUE and printing at exit) --------------- */

@@ -26,9 +26,10 @@
 
 /* ---- builtins (transitional) ---------------------------------------- */
 
-/* The functions codegen_call.c, codegen_mem.c (memory reads) and
- * codegen_uprobe.c (registers, task_current) implement; replace with
- * tapsets/ files that choose these bodies with %( runtime == "bpf" %?. */
+/* The functions codegen_call.c, codegen_mem.c (memory reads),
+ * codegen_uprobe.c (registers, task_current) and codegen_stack.c
+ * (backtraces) implement; replace with tapsets/ files that choose these
+ * bodies with %( runtime == "bpf" %?. */
 static const char builtins_text[] =
 	"function exit () %{ /* bpf builtin */ %}\n"
 	"function error (msg:string) %{ /* bpf builtin */ %}\n"
@@ -97,7 +98,10 @@ static const char builtins_text[] =
 	"function s32_arg:long (n:long) %{ /* bpf builtin */ %}\n"
 	"function u32_arg:long (n:long) %{ /* bpf builtin */ %}\n"
 	"function s64_arg:long (n:long) %{ /* bpf builtin */ %}\n"
-	"function u64_arg:long (n:long) %{ /* bpf builtin */ %}\n";
+	"function u64_arg:long (n:long) %{ /* bpf builtin */ %}\n"
+	"function print_backtrace () %{ /* bpf builtin */ %}\n"
+	"function print_ubacktrace () %{ /* bpf builtin */ %}\n"
+	"function print_ubacktrace_brief () %{ /* bpf builtin */ %}\n";
 
 int bpf_declare_builtins(struct program *prog, struct diags *d)
 {
