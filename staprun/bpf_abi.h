@@ -165,6 +165,9 @@ struct sonde_rec_warn {
 #define SONDE_STACK_MAX		20	/* MAXBACKTRACE */
 #define SONDE_STACK_USER	0x1	/* user addresses of process pid */
 #define SONDE_STACK_BRIEF	0x2	/* "sym+0xoff" lines, no address */
+#define SONDE_STACK_TEXT	0x4	/* a string slot follows instead of the
+					 * frames: backtrace()'s "0x.. 0x.."
+					 * text (print_stack); nframes is 0 */
 
 struct sonde_rec_stack {
 	uint32_t kind;		/* SONDE_REC_STACK */

@@ -391,6 +391,29 @@ static int bpf_dispatch(const struct sym *sym)
 	return 0;
 }
 
+/* backtrace()'s text back into addresses */
+static uint32_t parse_text(const char *slot, size_t size, uint64_t *ips)
+{
+	char text[4096], *p, *end;
+	uint32_t n = 0;
+
+	if (size >= sizeof(text))
+		size = sizeof(text) - 1;
+	memcpy(text, slot, size);
+	text[size] = '\0';
+	for (p = text; n < SONDE_STACK_MAX; p = end) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		ips[n] = strtoull(p, &end, 16);
+		if (end == p)
+			break;
+		n++;
+	}
+	return n;
+}
+
 int stack_record(struct session *s, const char *p, size_t avail, size_t *used)
 {
 	struct sonde_rec_stack r;
@@ -401,13 +424,23 @@ int stack_record(struct session *s, const char *p, size_t avail, size_t *used)
 	uint32_t i, skipped = 0;
 	int user, brief;
 
+	uint64_t ips[SONDE_STACK_MAX];
+
 	if (avail < sizeof(r))
 		return -EINVAL;
 	memcpy(&r, p, sizeof(r));
-	if (r.nframes > SONDE_STACK_MAX ||
-	    avail - sizeof(r) < 8u * SONDE_STACK_MAX)
-		return -EINVAL;
-	*used = sizeof(r) + 8u * SONDE_STACK_MAX;
+	if (r.id & SONDE_STACK_TEXT) {
+		if (avail - sizeof(r) < s->out.slot)
+			return -EINVAL;
+		*used = sizeof(r) + s->out.slot;
+		r.nframes = parse_text(p + sizeof(r), s->out.slot, ips);
+	} else {
+		if (r.nframes > SONDE_STACK_MAX ||
+		    avail - sizeof(r) < 8u * SONDE_STACK_MAX)
+			return -EINVAL;
+		*used = sizeof(r) + 8u * SONDE_STACK_MAX;
+		memcpy(ips, p + sizeof(r), 8u * r.nframes);
+	}
 	if (!s->stacks && !(s->stacks = calloc(1, sizeof(*s->stacks))))
 		return -ENOMEM;
 	ss = s->stacks;
@@ -418,7 +451,7 @@ int stack_record(struct session *s, const char *p, size_t avail, size_t *used)
 	else if (!ss->kernel_read)
 		read_kallsyms(ss);
 	for (i = 0; i < r.nframes; i++) {
-		memcpy(&ip, p + sizeof(r) + 8u * i, 8);
+		ip = ips[i];
 		if (ip < 4096)
 			break;		/* a frame-pointer walk past the outermost frame */
 		if (user) {

@@ -101,7 +101,11 @@ static const char builtins_text[] =
 	"function u64_arg:long (n:long) %{ /* bpf builtin */ %}\n"
 	"function print_backtrace () %{ /* bpf builtin */ %}\n"
 	"function print_ubacktrace () %{ /* bpf builtin */ %}\n"
-	"function print_ubacktrace_brief () %{ /* bpf builtin */ %}\n";
+	"function print_ubacktrace_brief () %{ /* bpf builtin */ %}\n"
+	"function backtrace:string () %{ /* bpf builtin */ %}\n"
+	"function ubacktrace:string () %{ /* bpf builtin */ %}\n"
+	"function print_stack (stk:string) %{ /* bpf builtin */ %}\n"
+	"function print_ustack (stk:string) %{ /* bpf builtin */ %}\n";
 
 int bpf_declare_builtins(struct program *prog, struct diags *d)
 {
