@@ -406,6 +406,21 @@ static void meta_prog(struct cg *cg, const char *name,
 	fputc('\n', m);
 }
 
+/* A .return uprobe's entry values: a uprobe of their own (codegen_entry.c) */
+static void gen_entry_program(struct cg *cg, const struct cg_point *pt, int id)
+{
+	const char *name = arena_printf(cg->arena, "sonde_p%d_e", id);
+
+	cg->entry_mode = true;
+	program_start(cg, pt, id);
+	cg_entry_save(cg, pt);
+	program_end(cg, name, "uprobe", pt->pp);
+	cg->entry_mode = false;
+	if (cg->meta)
+		fprintf(cg->meta, "prog %s probe=%d %s\n", name, id,
+			pt->entry_attach);
+}
+
 static void gen_point(struct cg *cg, const struct cg_point *pt, int id,
 		      bool has_init)
 {
@@ -413,6 +428,7 @@ static void gen_point(struct cg *cg, const struct cg_point *pt, int id,
 	const char *name = arena_printf(cg->arena, "sonde_p%d", id);
 
 	program_start(cg, pt, id);
+	cg_entry_load(cg, pt);
 	init_locals(cg, &p->locals);
 	if (p->body) {
 		cg_charge_body(cg, p->body);
@@ -420,6 +436,8 @@ static void gen_point(struct cg *cg, const struct cg_point *pt, int id,
 	}
 	program_end(cg, name, section_of(cg, pt, has_init), pt->pp);
 	meta_prog(cg, name, pt, id);
+	if (pt->nsaved)
+		gen_entry_program(cg, pt, id);
 }
 
 /* ---- the object ------------------------------------------------------------ */
@@ -437,9 +455,11 @@ static void add_fixed_maps(struct cg *cg)
 static void generate(struct cg *cg)
 {
 	bool has_init = any_init(cg);
-	int i;
+	int i, extra = 0;
 
-	cg->obj->progs = calloc(cg->npoints + 2, sizeof(*cg->obj->progs));
+	for (i = 0; i < cg->npoints; i++)
+		extra += cg->points[i].nsaved > 0;
+	cg->obj->progs = calloc(cg->npoints + 2 + extra, sizeof(*cg->obj->progs));
 	if (!cg->obj->progs) {
 		cg->errors++;
 		return;

@@ -394,6 +394,8 @@ void cg_target(struct cg *cg, const struct expr *e)
 	const struct prov_var *v;
 	int errors = cg->errors;
 
+	if (cg_entry_value(cg, e))
+		return;
 	if (t->pretty || (t->base == TB_DOLLAR && t->name[1] == '$')) {
 		cg_unsupported(cg, e->tok, "pretty-printing and $$ context variables");
 	} else if (t->base == TB_CAST) {

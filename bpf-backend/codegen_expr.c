@@ -307,7 +307,14 @@ void cg_long(struct cg *cg, const struct expr *e)
 	case E_TARGET:
 		cg_target(cg, e);
 		break;
+	case E_ENTRY:
+		if (cg->entry_mode)
+			cg_long(cg, e->left);
+		else if (!cg_entry_value(cg, e))
+			goto unsupported;
+		break;
 	default:
+	unsupported:
 		cg_unsupported(cg, e->tok, construct_name(e));
 		emit_mov_imm(&cg->em, BPF_REG_0, 0);
 		break;

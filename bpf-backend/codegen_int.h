@@ -93,6 +93,11 @@ struct cg_point {
 	const char *attach;	/* fields of its metadata prog line */
 	int filter_arg;		/* process.end: the group_dead argument */
 	bool filter_leader;	/* process.end without it: pid == tid */
+	/* .return uprobes reading entry values (codegen_entry.c) */
+	const struct expr **saved;	/* $param and @entry operands */
+	int nsaved;
+	int entry_map;		/* their hash map */
+	const char *entry_attach;	/* the entry uprobe's prog fields */
 };
 
 struct cg_strtab {
@@ -157,6 +162,8 @@ struct cg {
 	/* context variables (codegen_ctxvar.c) */
 	struct dbtf *btf;	/* kernel BTF, opened on first use */
 	bool btf_failed;
+	bool entry_mode;	/* generating a .return probe's entry program */
+	int entry_slots;	/* r10 offset of the entry values */
 };
 
 /* ---- codegen.c ---------------------------------------------------------- */
@@ -314,6 +321,19 @@ void cg_uprobe_var(struct cg *cg, const struct expr *e,
 /* Context builtins of uprobes and the task: returnval, int_arg, ...,
  * task_current; false when e calls none of them */
 bool cg_call_ctx(struct cg *cg, const struct expr *e);
+/* reg = the probed task's DWARF register regno; 0, or -1 reported */
+int cg_load_reg(struct cg *cg, int reg, int regno, const struct token *tok);
+
+/* ---- codegen_entry.c ---------------------------------------------------- */
+
+/* Find a .return uprobe's entry values, add their map; 0 or -1 */
+int cg_entry_plan(struct cg *cg, struct cg_point *pt);
+/* The entry program's body */
+void cg_entry_save(struct cg *cg, const struct cg_point *pt);
+/* The .return program's start: its call's values, or return */
+void cg_entry_load(struct cg *cg, const struct cg_point *pt);
+/* r0 = e's value saved at entry; false when e is not one */
+bool cg_entry_value(struct cg *cg, const struct expr *e);
 
 /* ---- codegen_stack.c ---------------------------------------------------- */
 

@@ -73,6 +73,11 @@ static int uprobe_point(struct cg *cg, const struct prov_probe *dp,
 	pt->attach = arena_printf(cg->arena, "path=%s offset=0x%llx",
 				  quoted(cg, u->path),
 				  (unsigned long long)u->offset);
+	/* where entry values are read: the post-prologue pc */
+	pt->entry_attach = arena_printf(cg->arena, "path=%s offset=0x%llx",
+					quoted(cg, u->path),
+					(unsigned long long)(u->offset +
+							     u->vars_pc - u->vaddr));
 	return 0;
 }
 
@@ -263,7 +268,7 @@ int cg_resolve_points(struct cg *cg)
 			pt->order = cg->npoints;
 			pt->pp = dp->pp ? dp->pp : dp->name;
 			pt->dp = dp;
-			if (from_derived(cg, dp, pt))
+			if (from_derived(cg, dp, pt) || cg_entry_plan(cg, pt))
 				err = -1;
 			else
 				cg->npoints++;

@@ -69,8 +69,7 @@ static int reg_offset(struct cg *cg, int regno, const struct token *tok)
 	return (int)m.offset;
 }
 
-/* reg = the saved register regno of the probed task; 0 or -1 */
-static int load_reg(struct cg *cg, int reg, int regno, const struct token *tok)
+int cg_load_reg(struct cg *cg, int reg, int regno, const struct token *tok)
 {
 	int off = reg_offset(cg, regno, tok);
 
@@ -86,9 +85,11 @@ static bool in_uprobe(const struct cg *cg)
 	return cg->point && cg->point->kind == CG_UPROBE;
 }
 
+/* In a .return handler (not in its entry program) */
 static bool in_return(const struct cg *cg)
 {
-	return in_uprobe(cg) && cg->point->dp->u.uprobe.is_return;
+	return in_uprobe(cg) && cg->point->dp->u.uprobe.is_return &&
+	       !cg->entry_mode;
 }
 
 /* ---- DWARF locations ------------------------------------------------------ */
@@ -174,7 +175,7 @@ static void read_loc(struct cg *cg, const struct expr *e, const struct uloc *l,
 
 	if (l->regno < 0) {
 		emit_ld_imm64(em, BPF_REG_0, (uint64_t)l->offset);
-	} else if (load_reg(cg, BPF_REG_0, l->regno, e->tok) == 0 && l->offset) {
+	} else if (cg_load_reg(cg, BPF_REG_0, l->regno, e->tok) == 0 && l->offset) {
 		if (l->offset >= INT32_MIN && l->offset <= INT32_MAX) {
 			emit_alu_imm(em, BPF_ADD, BPF_REG_0, (int32_t)l->offset);
 		} else {
@@ -242,10 +243,9 @@ void cg_uprobe_var(struct cg *cg, const struct expr *e,
 		return;
 	}
 	if (in_return(cg)) {
-		/* its entry value would need saving at entry (@entry) */
+		/* codegen_entry.c saves every such read; not this one */
 		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
-			       "'%s' in a .return probe (the entry value)",
-			       e->target->name));
+			       "'%s' here in a .return probe", e->target->name));
 		return;
 	}
 	why = reduce(dv, cg->point->dp->dwarf_scope, &l);
@@ -286,7 +286,7 @@ static void arg_n(struct cg *cg, const struct expr *e, const struct ctx_fn *f)
 			       f->name));
 		return;
 	}
-	if (load_reg(cg, BPF_REG_0, x86_64_args[n->num - 1], e->tok) == 0)
+	if (cg_load_reg(cg, BPF_REG_0, x86_64_args[n->num - 1], e->tok) == 0)
 		cg_extend(cg, BPF_REG_0, f->size, f->is_signed);
 }
 
@@ -315,7 +315,7 @@ bool cg_call_ctx(struct cg *cg, const struct expr *e)
 		if (!in_return(cg))
 			cg_unsupported(cg, e->tok, "'returnval' outside a .return probe");
 		else
-			load_reg(cg, BPF_REG_0, 0, e->tok);
+			cg_load_reg(cg, BPF_REG_0, 0, e->tok);
 	} else {
 		arg_n(cg, e, f);
 	}

@@ -1,7 +1,7 @@
 /* The target of the bpf/probes-uprobe* and probes-process cases:
  * functions with integer and string parameters and return values the
  * scripts check.  "probes_prog K [STATUS]" calls add() K times, then
- * greet() and pick(), and exits with STATUS.  It prints nothing, so a
+ * greet(), pick() and the recursive fact(), and exits with STATUS.  It prints nothing, so a
  * case's output is its probes' alone. */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +30,11 @@ __attribute__((noinline)) const char *pick(int i)
 	return buf;
 }
 
+__attribute__((noinline)) long fact(long n)
+{
+	return n <= 1 ? 1 : n * fact(n - 1);
+}
+
 int main(int argc, char **argv)
 {
 	char name[16] = "world";
@@ -40,5 +45,6 @@ int main(int argc, char **argv)
 		sum = add(sum, i * 10 - 7);
 	greet(name, 2);
 	pick(k);
+	fact(k);
 	return argc > 2 ? atoi(argv[2]) : 0;
 }
