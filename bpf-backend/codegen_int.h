@@ -245,6 +245,9 @@ void cg_str_copy(struct cg *cg, int reg, int off);
  * string whose pointer is in the stack slot */
 void cg_str_concat2(struct cg *cg, const struct token *tok, int reg, int off,
 		    int slot);
+/* Append the string at r3 to the buffer at scratch offset buf whose
+ * length is in stack slot len; updates len */
+void cg_str_append(struct cg *cg, int buf, int len);
 /* r0 = strcmp(r1, r2) as -1, 0 or 1; clobbers r1-r5 */
 void cg_strcmp(struct cg *cg);
 /* Zero size bytes (a multiple of 8) at reg + off */
@@ -299,6 +302,9 @@ void cg_read_scalar(struct cg *cg, int addr, int size, bool is_signed,
 		    bool user, const char *what, const struct token *tok);
 /* Sign- or zero-extend the low size bytes of reg */
 void cg_extend(struct cg *cg, int reg, int size, bool is_signed);
+/* The 16 hex digits of r1 at scratch offset off, a NUL after them;
+ * r4 = how many leading zero digits to skip (at most 15) */
+void cg_hex_digits(struct cg *cg, int off);
 /* Raise "<prefix>0x<hex of stack slot addr><suffix>" at tok */
 void cg_raise_fault(struct cg *cg, const char *prefix, const char *suffix,
 		    int addr, const struct token *tok);
@@ -334,6 +340,11 @@ void cg_entry_save(struct cg *cg, const struct cg_point *pt);
 void cg_entry_load(struct cg *cg, const struct cg_point *pt);
 /* r0 = e's value saved at entry; false when e is not one */
 bool cg_entry_value(struct cg *cg, const struct expr *e);
+
+/* ---- codegen_dollars.c -------------------------------------------------- */
+
+/* r0 = the string of $$vars, $$parms, $$locals, $$name, $$system */
+void cg_dollars(struct cg *cg, const struct expr *e);
 
 /* ---- codegen_stack.c ---------------------------------------------------- */
 

@@ -35,9 +35,40 @@ static void put_text(struct cg *cg, int off, const char *s, size_t len)
 }
 
 /*
+ * All sixteen hex digits of r1 are written, and r4 says where the
+ * significant ones start: a copy from there gives the number without
+ * leading zeros, with no loop and no store at a variable offset.
+ */
+void cg_hex_digits(struct cg *cg, int off)
+{
+	struct emitter *em = &cg->em;
+	int i, l;
+
+	for (i = 0; i < 16; i++) {
+		l = label_new(em);
+		emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+		emit_alu_imm(em, BPF_RSH, BPF_REG_2, 60 - 4 * i);
+		emit_alu_imm(em, BPF_AND, BPF_REG_2, 15);
+		emit_alu_imm(em, BPF_ADD, BPF_REG_2, '0');
+		emit_jcond_imm(em, BPF_JLE, BPF_REG_2, '9', l);
+		emit_alu_imm(em, BPF_ADD, BPF_REG_2, 'a' - '0' - 10);
+		label_bind(em, l);
+		emit_store(em, BPF_B, CG_SCRATCH, off + i, BPF_REG_2);
+	}
+	emit_store_imm(em, BPF_B, CG_SCRATCH, off + 16, 0);
+	emit_mov_imm(em, BPF_REG_4, 15);
+	for (i = 1; i < 16; i++) {
+		l = label_new(em);
+		emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
+		emit_alu_imm(em, BPF_RSH, BPF_REG_2, 4 * i);
+		emit_jcond_imm(em, BPF_JEQ, BPF_REG_2, 0, l);
+		emit_mov_imm(em, BPF_REG_4, 15 - i);
+		label_bind(em, l);
+	}
+}
+
+/*
  * Raise "<prefix>0x<hex><suffix>" for the address in stack slot addr.
- * All sixteen hex digits are written, then the copy into the message
- * starts at the first significant one: no loop, no variable store.
  */
 void cg_raise_fault(struct cg *cg, const char *prefix, const char *suffix,
 		    int addr, const struct token *tok)
@@ -48,35 +79,14 @@ void cg_raise_fault(struct cg *cg, const char *prefix, const char *suffix,
 	int msg = cg_scratch_alloc(cg, tok, cg->slot);
 	int tmp = cg_scratch_alloc(cg, tok, (int)(16 + slen + 8));
 	int slot = emit_stack_alloc(em, 8);
-	int i, l;
 
 	if (plen + 2 > cg->lim.maxstringlen - 1)
 		plen = cg->lim.maxstringlen - 3;
 	put_text(cg, msg, prefix, plen);
 	emit_store_imm(em, BPF_H, CG_SCRATCH, msg + (int)plen, 'x' << 8 | '0');
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, addr);
-	for (i = 0; i < 16; i++) {
-		l = label_new(em);
-		emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
-		emit_alu_imm(em, BPF_RSH, BPF_REG_2, 60 - 4 * i);
-		emit_alu_imm(em, BPF_AND, BPF_REG_2, 15);
-		emit_alu_imm(em, BPF_ADD, BPF_REG_2, '0');
-		emit_jcond_imm(em, BPF_JLE, BPF_REG_2, '9', l);
-		emit_alu_imm(em, BPF_ADD, BPF_REG_2, 'a' - '0' - 10);
-		label_bind(em, l);
-		emit_store(em, BPF_B, CG_SCRATCH, tmp + i, BPF_REG_2);
-	}
+	cg_hex_digits(cg, tmp);
 	put_text(cg, tmp + 16, suffix, slen);
-	/* r4 = leading zero digits, at most 15 */
-	emit_mov_imm(em, BPF_REG_4, 15);
-	for (i = 1; i < 16; i++) {
-		l = label_new(em);
-		emit_mov_reg(em, BPF_REG_2, BPF_REG_1);
-		emit_alu_imm(em, BPF_RSH, BPF_REG_2, 4 * i);
-		emit_jcond_imm(em, BPF_JEQ, BPF_REG_2, 0, l);
-		emit_mov_imm(em, BPF_REG_4, 15 - i);
-		label_bind(em, l);
-	}
 	emit_mov_reg(em, BPF_REG_1, CG_SCRATCH);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, msg + (int)plen + 2);
 	emit_mov_imm(em, BPF_REG_2, (int32_t)(cg->lim.maxstringlen - plen - 2));

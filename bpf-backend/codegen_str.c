@@ -265,6 +265,9 @@ void cg_str(struct cg *cg, const struct expr *e)
 	case E_CALL:
 		cg_call(cg, e);
 		break;
+	case E_TARGET:
+		cg_dollars(cg, e);
+		break;
 	default:
 		if (e->kind == E_PRINT)
 			cg_print(cg, e);
@@ -273,4 +276,9 @@ void cg_str(struct cg *cg, const struct expr *e)
 		cg_str_literal(cg, e->tok, "", 0);
 		break;
 	}
+}
+
+void cg_str_append(struct cg *cg, int buf, int len)
+{
+	append(cg, buf, len);
 }
