@@ -32,6 +32,7 @@
 
 #include "bpf-backend/codegen_int.h"
 #include "translator/debuginfo/btf.h"
+#include "translator/debuginfo/dwarf.h"
 #include "translator/providers/provider.h"
 
 /* The kernel BTF, opened on first use */
@@ -54,6 +55,8 @@ void cg_ctxvar_release(struct cg *cg)
 {
 	dbtf_close(cg->btf);
 	cg->btf = NULL;
+	dwi_close(cg->dwi);
+	cg->dwi = NULL;
 }
 
 static void chain_error(struct cg *cg, const struct token *tok,

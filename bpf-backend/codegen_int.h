@@ -77,6 +77,7 @@ enum cg_point_kind { CG_BEGIN, CG_END, CG_ERROR, CG_TIMER, CG_TRACE,
 struct prov_probe;
 struct prov_var;
 struct dbtf;
+struct dwi;
 
 struct cg_point {
 	enum cg_point_kind kind;
@@ -162,6 +163,8 @@ struct cg {
 	/* context variables (codegen_ctxvar.c) */
 	struct dbtf *btf;	/* kernel BTF, opened on first use */
 	bool btf_failed;
+	struct dwi *dwi;	/* a uprobe target's DWARF types ($p->a) */
+	const char *dwi_path;
 	bool entry_mode;	/* generating a .return probe's entry program */
 	int entry_slots;	/* r10 offset of the entry values */
 };

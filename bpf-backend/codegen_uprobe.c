@@ -16,6 +16,8 @@
  * BTF by member name; the DWARF register numbering is x86-64's.
  */
 #include <dwarf.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -166,12 +168,10 @@ static const char *reduce(const struct dwi_var *dv,
 	return NULL;
 }
 
-/* r0 = the value of a reduced location, shaped by val */
-static void read_loc(struct cg *cg, const struct expr *e, const struct uloc *l,
-		     const struct dwi_scalar *val)
+/* r0 = the location's address (is_address) or value */
+static void base_loc(struct cg *cg, const struct expr *e, const struct uloc *l)
 {
 	struct emitter *em = &cg->em;
-	int mark, slot, size = val->size;
 
 	if (l->regno < 0) {
 		emit_ld_imm64(em, BPF_REG_0, (uint64_t)l->offset);
@@ -183,6 +183,28 @@ static void read_loc(struct cg *cg, const struct expr *e, const struct uloc *l,
 			emit_alu_reg(em, BPF_ADD, BPF_REG_0, BPF_REG_1);
 		}
 	}
+}
+
+/* r0 = the size-byte value at the address in r0 (user memory), extended */
+static void read_user(struct cg *cg, const struct expr *e, int size,
+		      bool is_signed)
+{
+	struct emitter *em = &cg->em;
+	int mark = emit_stack_mark(em), slot = emit_stack_alloc(em, 8);
+
+	emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_0);
+	cg_read_scalar(cg, slot, size, is_signed, true,
+		       "read fault [man error::fault] at ", e->tok);
+	emit_stack_release(em, mark);
+}
+
+/* r0 = the value of a reduced location, shaped by val */
+static void read_loc(struct cg *cg, const struct expr *e, const struct uloc *l,
+		     const struct dwi_scalar *val)
+{
+	int size = val->size;
+
+	base_loc(cg, e, l);
 	if (e->target->addressof) {
 		if (!l->is_address)
 			cg_unsupported(cg, e->tok, "'&' on a variable held in a register");
@@ -210,12 +232,184 @@ static void read_loc(struct cg *cg, const struct expr *e, const struct uloc *l,
 		cg_extend(cg, BPF_REG_0, size, val->is_signed);
 		return;
 	}
-	mark = emit_stack_mark(em);
-	slot = emit_stack_alloc(em, 8);
-	emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_0);
-	cg_read_scalar(cg, slot, size, val->is_signed, true,
-		       "read fault [man error::fault] at ", e->tok);
-	emit_stack_release(em, mark);
+	read_user(cg, e, size, val->is_signed);
+}
+
+/* ---- $p->a->b[i] through the program's DWARF types ---------------------- */
+
+static struct dwi *program_dwarf(struct cg *cg, const struct token *tok)
+{
+	const char *path = cg->point->dp->u.uprobe.path;
+
+	if (cg->dwi && !strcmp(cg->dwi_path, path))
+		return cg->dwi;
+	dwi_close(cg->dwi);
+	cg->dwi_path = path;
+	cg->dwi = dwi_open(path);
+	if (!cg->dwi)
+		cg_unsupported(cg, tok, arena_printf(cg->arena,
+			       "reading the DWARF types of '%s'", path));
+	return cg->dwi;
+}
+
+struct dchain {
+	Dwarf_Off type;
+	bool lval;		/* r0 holds the object's address */
+	int bit_offset, bit_size;
+};
+
+static void dchain_error(struct cg *cg, const struct token *tok,
+			 const char *fmt, const char *a, Dwarf_Off type)
+{
+	struct dwi_type ti;
+
+	dwi_type_at(cg->dwi, type, &ti);
+	diag_semantic_error(cg->diags, tok, fmt, a, ti.name ? ti.name : "void");
+	free(ti.name);
+	cg->errors++;
+}
+
+static int dchain_member(struct cg *cg, struct dchain *ch,
+			 const struct target_comp *c, const struct expr *e)
+{
+	struct dwi_type ti;
+	struct dwi_member m;
+	int r;
+
+	dwi_type_at(cg->dwi, ch->type, &ti);
+	free(ti.name);
+	if (ti.val.kind == DWI_VAL_POINTER) {
+		if (ch->lval)
+			read_user(cg, e, 8, false);
+		ch->type = ti.target;
+		ch->lval = true;
+	}
+	r = dwi_member(cg->dwi, ch->type, c->member, &m);
+	if (r == -EINVAL || (r == 0 && !ch->lval)) {
+		dchain_error(cg, c->tok, "invalid access '->%s' for %s",
+			     c->member, ch->type);
+		return -1;
+	}
+	if (r) {
+		dchain_error(cg, c->tok, "unable to find member '%s' for %s",
+			     c->member, ch->type);
+		return -1;
+	}
+	if (m.offset)
+		emit_alu_imm(&cg->em, BPF_ADD, BPF_REG_0, (int32_t)m.offset);
+	ch->type = m.type;
+	ch->bit_offset = m.bit_offset;
+	ch->bit_size = m.bit_size;
+	return 0;
+}
+
+static int dchain_index(struct cg *cg, struct dchain *ch,
+			const struct target_comp *c, const struct expr *e)
+{
+	struct emitter *em = &cg->em;
+	struct dwi_type ti;
+	int mark, slot;
+
+	dwi_type_at(cg->dwi, ch->type, &ti);
+	free(ti.name);
+	if (ti.val.kind == DWI_VAL_POINTER) {
+		if (ch->lval)
+			read_user(cg, e, 8, false);
+	} else if (ti.val.kind != DWI_VAL_ARRAY || !ch->lval) {
+		dchain_error(cg, c->tok, "invalid array access%s on %s", "",
+			     ch->type);
+		return -1;
+	}
+	if (ti.elem_size <= 0) {
+		dchain_error(cg, c->tok, "cannot index%s %s: element size unknown",
+			     "", ch->type);
+		return -1;
+	}
+	if (c->index->kind == E_NUMBER) {
+		emit_alu_imm(em, BPF_ADD, BPF_REG_0,
+			     (int32_t)(c->index->num * ti.elem_size));
+	} else {
+		mark = emit_stack_mark(em);
+		slot = emit_stack_alloc(em, 8);
+		emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_0);
+		cg_long(cg, c->index);
+		emit_alu_imm(em, BPF_MUL, BPF_REG_0, (int32_t)ti.elem_size);
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, slot);
+		emit_alu_reg(em, BPF_ADD, BPF_REG_0, BPF_REG_1);
+		emit_stack_release(em, mark);
+	}
+	ch->type = ti.target;
+	ch->lval = true;
+	ch->bit_size = 0;
+	return 0;
+}
+
+static void dchain_final(struct cg *cg, struct dchain *ch, const struct expr *e)
+{
+	struct emitter *em = &cg->em;
+	struct dwi_type ti;
+	int size;
+
+	if (e->target->addressof) {
+		if (!ch->lval || ch->bit_size)
+			cg_unsupported(cg, e->tok, "'&' on this value");
+		return;
+	}
+	dwi_type_at(cg->dwi, ch->type, &ti);
+	free(ti.name);
+	switch (ti.val.kind) {
+	case DWI_VAL_INT:
+	case DWI_VAL_POINTER:
+		size = ti.val.size;
+		if (size != 1 && size != 2 && size != 4 && size != 8)
+			break;
+		if (!ch->lval) {
+			cg_extend(cg, BPF_REG_0, size, ti.val.is_signed);
+			return;
+		}
+		if (!ch->bit_size) {
+			read_user(cg, e, size, ti.val.is_signed);
+			return;
+		}
+		size = (ch->bit_offset + ch->bit_size + 7) / 8;
+		size = size <= 1 ? 1 : size <= 2 ? 2 : size <= 4 ? 4 : 8;
+		read_user(cg, e, size, false);
+		emit_alu_imm(em, BPF_LSH, BPF_REG_0,
+			     64 - ch->bit_offset - ch->bit_size);
+		emit_alu_imm(em, ti.val.is_signed ? BPF_ARSH : BPF_RSH,
+			     BPF_REG_0, 64 - ch->bit_size);
+		return;
+	case DWI_VAL_ARRAY:
+		if (ch->lval)
+			return;		/* its address */
+		break;
+	case DWI_VAL_AGGREGATE:
+		dchain_error(cg, e->tok, "%s'%s' is being accessed instead of a member",
+			     "", ch->type);
+		return;
+	default:
+		break;
+	}
+	cg_unsupported(cg, e->tok, "reading a value of this type");
+}
+
+static void dwarf_chain(struct cg *cg, const struct expr *e,
+			const struct dwi_var *dv, const struct uloc *l)
+{
+	struct dchain ch = { .type = dv->type_die, .lval = l->is_address };
+	int i;
+
+	if (!program_dwarf(cg, e->tok))
+		return;
+	base_loc(cg, e, l);
+	for (i = 0; i < e->target->comps.n; i++) {
+		const struct target_comp *c = e->target->comps.v[i];
+
+		if ((c->kind == COMP_MEMBER ? dchain_member(cg, &ch, c, e)
+					    : dchain_index(cg, &ch, c, e)))
+			return;
+	}
+	dchain_final(cg, &ch, e);
 }
 
 void cg_uprobe_var(struct cg *cg, const struct expr *e,
@@ -229,13 +423,9 @@ void cg_uprobe_var(struct cg *cg, const struct expr *e,
 		cg_unsupported(cg, e->tok, "this context variable");
 		return;
 	}
-	if (e->target->comps.n) {
-		cg_unsupported(cg, e->tok, "'->' and '[' on DWARF variables");
-		return;
-	}
 	if (v->src == PROV_VAR_DWARF_RETURN) {
-		if (e->target->addressof) {
-			cg_unsupported(cg, e->tok, "'&$return'");
+		if (e->target->addressof || e->target->comps.n) {
+			cg_unsupported(cg, e->tok, "'&', '->' and '[' on $return");
 			return;
 		}
 		l.regno = 0;	/* rax */
@@ -254,7 +444,10 @@ void cg_uprobe_var(struct cg *cg, const struct expr *e,
 			       "reading '%s': %s", e->target->name, why));
 		return;
 	}
-	read_loc(cg, e, &l, &dv->val);
+	if (e->target->comps.n)
+		dwarf_chain(cg, e, dv, &l);
+	else
+		read_loc(cg, e, &l, &dv->val);
 }
 
 /* ---- builtins ---------------------------------------------------------------- */

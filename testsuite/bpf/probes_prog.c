@@ -1,7 +1,7 @@
 /* The target of the bpf/probes-uprobe* and probes-process cases:
  * functions with integer and string parameters and return values the
  * scripts check.  "probes_prog K [STATUS]" calls add() K times, then
- * greet(), pick() and the recursive fact(), and exits with STATUS.  It prints nothing, so a
+ * greet(), pick(), the recursive fact() and area(), and exits with STATUS.  It prints nothing, so a
  * case's output is its probes' alone. */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,17 @@ __attribute__((noinline)) long fact(long n)
 	return n <= 1 ? 1 : n * fact(n - 1);
 }
 
+struct point {
+	int x, y;
+	const char *label;
+	unsigned flags : 3, kind : 5;
+};
+
+__attribute__((noinline)) long area(const struct point *p, int n)
+{
+	return (long)p->x * p->y * n;
+}
+
 int main(int argc, char **argv)
 {
 	char name[16] = "world";
@@ -46,5 +57,10 @@ int main(int argc, char **argv)
 	greet(name, 2);
 	pick(k);
 	fact(k);
+	{
+		struct point pt[2] = { { 3, 4, name, 5, 17 }, { -1, 2, name, 0, 1 } };
+
+		area(pt, 2);
+	}
 	return argc > 2 ? atoi(argv[2]) : 0;
 }

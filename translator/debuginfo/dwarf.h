@@ -143,6 +143,29 @@ int dwi_return_scalar(struct dwi *d, const struct dwi_func *fn,
  * covers pc. */
 int dwi_cfa_at(struct dwi *d, uint64_t pc, struct dwi_loc *out);
 
+/* A type by DIE offset (a struct dwi_var's type_die, a member's type). */
+struct dwi_type {
+	struct dwi_scalar val;	/* its shape */
+	Dwarf_Off stripped;	/* the type without typedefs and qualifiers */
+	char *name;		/* stap-style name of that; caller frees */
+	Dwarf_Off target;	/* POINTER, ARRAY: pointee / element (0 void) */
+	int64_t elem_size;	/* its byte size, -1 when unknown */
+	int64_t nelems;		/* ARRAY: element count, 0 unknown */
+};
+int dwi_type_at(struct dwi *d, Dwarf_Off type, struct dwi_type *out);
+
+/* Member 'name' of a struct, union or class type (typedefs stripped),
+ * found through anonymous members; -EINVAL when not an aggregate,
+ * -ENOENT when absent. */
+struct dwi_member {
+	Dwarf_Off type;		/* declared type */
+	uint64_t offset;	/* bytes from the start of the aggregate */
+	int bit_offset;		/* bitfields: first bit in byte 'offset', LSB 0 */
+	int bit_size;		/* 0 for ordinary members */
+};
+int dwi_member(struct dwi *d, Dwarf_Off type, const char *name,
+	       struct dwi_member *out);
+
 /* --- Lines (dwarf_line.c) -------------------------------------------- */
 
 struct dwi_line {

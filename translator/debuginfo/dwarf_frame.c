@@ -131,3 +131,109 @@ int dwi_cfa_at(struct dwi *d, uint64_t pc, struct dwi_loc *out)
 		return 0;
 	return -ENOENT;
 }
+
+/* ---- types by DIE offset, for $p->a->b[i] ------------------------------- */
+
+static Dwarf_Die *type_ref(Dwarf_Die *die, Dwarf_Die *mem)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a), mem);
+}
+
+int dwi_type_at(struct dwi *d, Dwarf_Off type, struct dwi_type *out)
+{
+	Dwarf_Die die, mem, tmem, *t, *target;
+	Dwarf_Word n;
+	Dwarf_Attribute a;
+	Dwarf_Die sub;
+
+	memset(out, 0, sizeof(*out));
+	if (!type || !dwarf_offdie(d->dw, type, &die))
+		return -ENOENT;
+	dwi_scalar_of_type(&die, &out->val);
+	t = strip(&die, &mem);
+	if (!t)
+		return -ENOENT;
+	out->stripped = dwarf_dieoffset(t);
+	out->name = dwi_type_name(t);
+	if (out->val.kind != DWI_VAL_POINTER && out->val.kind != DWI_VAL_ARRAY)
+		return 0;
+	target = type_ref(t, &tmem);
+	out->target = target ? dwarf_dieoffset(target) : 0;
+	out->elem_size = -1;
+	if (target) {
+		Dwarf_Die smem, *st = strip(target, &smem);
+
+		if (st && dwarf_aggregate_size(st, &n) == 0)
+			out->elem_size = (int64_t)n;
+	}
+	if (out->val.kind == DWI_VAL_ARRAY && dwarf_child(t, &sub) == 0 &&
+	    dwarf_tag(&sub) == DW_TAG_subrange_type) {
+		if (dwarf_formudata(dwarf_attr_integrate(&sub, DW_AT_upper_bound, &a), &n) == 0)
+			out->nelems = (int64_t)n + 1;
+		else if (dwarf_formudata(dwarf_attr_integrate(&sub, DW_AT_count, &a), &n) == 0)
+			out->nelems = (int64_t)n;
+	}
+	return 0;
+}
+
+/* Member 'name' of the struct/union t, through anonymous members */
+static int find_member(Dwarf_Die *t, const char *name, uint64_t base,
+		       struct dwi_member *out, int depth)
+{
+	Dwarf_Die child, mem, *mt;
+	Dwarf_Attribute a;
+	Dwarf_Word loc = 0, bits;
+	const char *n;
+
+	if (depth > 32 || dwarf_child(t, &child) != 0)
+		return -ENOENT;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_member)
+			continue;
+		loc = 0;
+		dwarf_formudata(dwarf_attr_integrate(&child, DW_AT_data_member_location, &a), &loc);
+		n = dwarf_diename(&child);
+		if (!n) {
+			mt = strip(type_ref(&child, &mem), &mem);
+			if (mt && find_member(mt, name, base + loc, out, depth + 1) == 0)
+				return 0;
+			continue;
+		}
+		if (strcmp(n, name))
+			continue;
+		memset(out, 0, sizeof(*out));
+		mt = type_ref(&child, &mem);
+		out->type = mt ? dwarf_dieoffset(mt) : 0;
+		out->offset = base + loc;
+		if (dwarf_formudata(dwarf_attr_integrate(&child, DW_AT_bit_size, &a), &bits) == 0) {
+			Dwarf_Word boff = 0;
+
+			out->bit_size = (int)bits;
+			/* DWARF 4+: DW_AT_data_bit_offset from the struct start */
+			if (dwarf_formudata(dwarf_attr_integrate(&child, DW_AT_data_bit_offset, &a), &boff) == 0) {
+				out->offset = base + boff / 8;
+				out->bit_offset = (int)(boff % 8);
+			}
+		}
+		return 0;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return -ENOENT;
+}
+
+int dwi_member(struct dwi *d, Dwarf_Off type, const char *name,
+	       struct dwi_member *out)
+{
+	Dwarf_Die die, mem, *t;
+	int tag;
+
+	if (!type || !dwarf_offdie(d->dw, type, &die))
+		return -ENOENT;
+	t = strip(&die, &mem);
+	tag = t ? dwarf_tag(t) : 0;
+	if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type &&
+	    tag != DW_TAG_class_type)
+		return -EINVAL;
+	return find_member(t, name, 0, out, 0);
+}
