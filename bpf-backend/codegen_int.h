@@ -94,6 +94,11 @@ struct cg_point {
 	const char *attach;	/* fields of its metadata prog line */
 	int filter_arg;		/* process.end: the group_dead argument */
 	bool filter_leader;	/* process.end without it: pid == tid */
+	bool file_filter;	/* process("PATH"): the program is PATH */
+	int file_arg;		/* begin: the bprm argument */
+	int file_chain[6];	/* struct offsets to the file's inode */
+	uint64_t file_ino;
+	uint32_t file_dev;	/* the kernel's dev_t */
 	/* .return uprobes reading entry values (codegen_entry.c) */
 	const struct expr **saved;	/* $param and @entry operands */
 	int nsaved;
@@ -208,6 +213,14 @@ struct cg_global *cg_global_of(const struct cg *cg, const struct vardecl *v);
 int cg_resolve_points(struct cg *cg);
 /* The point's own test at the top of its handler (process.end) */
 void cg_point_filter(struct cg *cg, const struct cg_point *pt);
+
+/* ---- codegen_process.c -------------------------------------------------- */
+
+/* process.begin/.end: fill pt; 0, or -1 reported */
+int cg_process_point(struct cg *cg, const struct prov_probe *dp,
+		     struct cg_point *pt, const struct token *tok);
+/* Their test at the top of the handler: return unless it applies */
+void cg_process_filter(struct cg *cg, const struct cg_point *pt);
 
 /* ---- codegen_uses.c ----------------------------------------------------- */
 

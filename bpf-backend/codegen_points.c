@@ -13,11 +13,8 @@
  *	process().function  uprobes and uretprobes at the file offset pass 2
  *	  / .statement      resolved, in every process mapping the file
  *	perf.*, timer.profile  perf events on every CPU
- *	process.begin       sched_process_exec: the new program image
- *	                    starts, in the context of its process
- *	process.end         sched_process_exit of the thread that ends its
- *	                    thread group (group_dead, or the leader on
- *	                    kernels whose tracepoint lacks that argument)
+ *	process.begin/.end  sched_process_exec and sched_process_exit
+ *	                    (codegen_process.c)
  *
  * Every other family is refused at its probe point; kernel.function and
  * kprobe say whether the kernel has kprobes at all.  The end probes
@@ -30,7 +27,6 @@
 #include <unistd.h>
 
 #include "bpf-backend/codegen_int.h"
-#include "translator/debuginfo/btf.h"
 #include "translator/providers/provider.h"
 
 static const char *family_name(enum prov_family f)
@@ -100,53 +96,6 @@ static int perf_point(struct cg *cg, const struct prov_probe *dp,
 	return 0;
 }
 
-/* process.end: which raw tracepoint argument says the group is dead */
-static int group_dead_arg(struct cg *cg, const struct token *tok)
-{
-	struct dbtf_proto *proto;
-	int i, idx = -1;
-
-	if (!cg->btf && !cg->btf_failed)
-		cg->btf = dbtf_open(NULL);
-	if (!cg->btf) {
-		cg->btf_failed = true;
-		return -1;
-	}
-	proto = dbtf_tracepoint_proto(cg->btf, "sched_process_exit");
-	for (i = 0; proto && i < proto->nparams; i++)
-		if (!strcmp(proto->params[i].name, "group_dead"))
-			idx = i;
-	dbtf_proto_free(proto);
-	(void)tok;
-	return idx;
-}
-
-static int utrace_point(struct cg *cg, const struct prov_probe *dp,
-			struct cg_point *pt, const struct token *tok)
-{
-	const struct prov_utrace *ut = &dp->u.utrace;
-
-	if (ut->path) {
-		cg_unsupported(cg, tok, "process(\"PATH\").begin and .end");
-		return -1;
-	}
-	if (ut->event != PROV_UT_BEGIN && ut->event != PROV_UT_END) {
-		cg_unsupported(cg, tok, "process.thread and process.syscall probes");
-		return -1;
-	}
-	pt->kind = CG_PROCESS;
-	if (ut->event == PROV_UT_BEGIN) {
-		pt->tp = "sched_process_exec";
-		pt->filter_arg = -1;
-	} else {
-		pt->tp = "sched_process_exit";
-		pt->filter_arg = group_dead_arg(cg, tok);
-		pt->filter_leader = pt->filter_arg < 0;
-	}
-	pt->section = arena_printf(cg->arena, "raw_tracepoint/%s", pt->tp);
-	return 0;
-}
-
 /* kernel.function and kprobe: the kernel's lack of kprobes, first */
 static void refuse_kprobes(struct cg *cg, const struct prov_probe *dp,
 			   const struct token *tok)
@@ -207,7 +156,7 @@ static int from_derived(struct cg *cg, const struct prov_probe *dp,
 	case PROV_PERF:
 		return perf_point(cg, dp, pt, tok);
 	case PROV_UTRACE:
-		return utrace_point(cg, dp, pt, tok);
+		return cg_process_point(cg, dp, pt, tok);
 	case PROV_KFUNC:
 	case PROV_KPROBE:
 		refuse_kprobes(cg, dp, tok);
@@ -218,28 +167,11 @@ static int from_derived(struct cg *cg, const struct prov_probe *dp,
 	}
 }
 
-/* The process.end filter, at the top of the handler: return unless the
- * exiting thread ends its process */
+/* The point's own test at the top of its handler */
 void cg_point_filter(struct cg *cg, const struct cg_point *pt)
 {
-	struct emitter *em = &cg->em;
-
-	if (pt->kind != CG_PROCESS || !strcmp(pt->tp, "sched_process_exec"))
-		return;
-	if (pt->filter_arg >= 0) {
-		cg_load_ctx(cg, BPF_REG_1);
-		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_1,
-			  (int16_t)(8 * pt->filter_arg));
-		emit_alu_imm(em, BPF_AND, BPF_REG_0, 0xff);
-		emit_jcond_imm(em, BPF_JEQ, BPF_REG_0, 0, cg->exit_label);
-	} else if (pt->filter_leader) {
-		/* pid == tid: the thread group leader */
-		emit_call_helper(em, BPF_FUNC_get_current_pid_tgid);
-		emit_mov_reg(em, BPF_REG_1, BPF_REG_0);
-		emit_alu_imm(em, BPF_RSH, BPF_REG_1, 32);
-		emit_insn(em, INSN_MOV32_REG(BPF_REG_0, BPF_REG_0));
-		emit_jcond_reg(em, BPF_JNE, BPF_REG_0, BPF_REG_1, cg->exit_label);
-	}
+	if (pt->kind == CG_PROCESS)
+		cg_process_filter(cg, pt);
 }
 
 /* Fill cg->points with one entry per derived probe of every probe
