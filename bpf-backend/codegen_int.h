@@ -362,6 +362,12 @@ bool cg_entry_value(struct cg *cg, const struct expr *e);
 /* r0 = the string of $$vars, $$parms, $$locals, $$name, $$system */
 void cg_dollars(struct cg *cg, const struct expr *e);
 
+/* ---- codegen_task.c ----------------------------------------------------- */
+
+/* ppid, pexecname, euid, egid, ppfunc, probefunc, is_return, ...;
+ * false when e calls none of them */
+bool cg_call_task(struct cg *cg, const struct expr *e);
+
 /* ---- codegen_stack.c ---------------------------------------------------- */
 
 /* print_backtrace, print_ubacktrace, ...; false when e calls none */

@@ -25,6 +25,7 @@
 #include "translator/debuginfo/btf.h"
 #include "translator/debuginfo/dwarf.h"
 #include "translator/providers/provider.h"
+#include "translator/strlit.h"
 
 /* x86-64 DWARF register numbers -> struct pt_regs members */
 static const char *const x86_64_regs[] = {
@@ -483,6 +484,43 @@ static void arg_n(struct cg *cg, const struct expr *e, const struct ctx_fn *f)
 		cg_extend(cg, BPF_REG_0, f->size, f->is_signed);
 }
 
+/* register("rax") / u_register: a literal register name, x86-64 */
+static void named_register(struct cg *cg, const struct expr *e)
+{
+	static const struct { const char *name; int regno, size; } names[] = {
+		{ "rax", 0, 8 }, { "ax", 0, 8 }, { "eax", 0, 4 },
+		{ "rdx", 1, 8 }, { "dx", 1, 8 }, { "edx", 1, 4 },
+		{ "rcx", 2, 8 }, { "cx", 2, 8 }, { "ecx", 2, 4 },
+		{ "rbx", 3, 8 }, { "bx", 3, 8 }, { "ebx", 3, 4 },
+		{ "rsi", 4, 8 }, { "si", 4, 8 }, { "esi", 4, 4 },
+		{ "rdi", 5, 8 }, { "di", 5, 8 }, { "edi", 5, 4 },
+		{ "rbp", 6, 8 }, { "bp", 6, 8 }, { "ebp", 6, 4 },
+		{ "rsp", 7, 8 }, { "sp", 7, 8 }, { "esp", 7, 4 },
+		{ "r8", 8, 8 }, { "r9", 9, 8 }, { "r10", 10, 8 }, { "r11", 11, 8 },
+		{ "r12", 12, 8 }, { "r13", 13, 8 }, { "r14", 14, 8 },
+		{ "r15", 15, 8 }, { "rip", 16, 8 }, { "ip", 16, 8 },
+	};
+	const struct expr *a = e->args.v[0];
+	size_t i, len;
+	const char *s;
+
+	if (a->kind != E_STRING) {
+		cg_unsupported(cg, e->tok, "'register' with a register name that is not a literal");
+		return;
+	}
+	s = strlit_decode(cg->arena, a->str, a->str_len, &len);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name))
+			break;
+	if (i == sizeof(names) / sizeof(names[0])) {
+		diag_semantic_error(cg->diags, a->tok, "unknown register '%s'", s);
+		cg->errors++;
+		return;
+	}
+	if (cg_load_reg(cg, BPF_REG_0, names[i].regno, e->tok) == 0)
+		cg_extend(cg, BPF_REG_0, names[i].size, e->name[0] != 'u');
+}
+
 bool cg_call_ctx(struct cg *cg, const struct expr *e)
 {
 	const struct ctx_fn *f = NULL;
@@ -491,6 +529,17 @@ bool cg_call_ctx(struct cg *cg, const struct expr *e)
 
 	if (e->callee && e->callee->body)
 		return false;
+	if (e->args.n == 1 && (!strcmp(e->name, "register") ||
+			       !strcmp(e->name, "u_register"))) {
+		if (!in_uprobe(cg))
+			cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+				       "'%s' outside a process probe", e->name));
+		else
+			named_register(cg, e);
+		if (cg->errors != errors)
+			emit_mov_imm(&cg->em, BPF_REG_0, 0);
+		return true;
+	}
 	for (i = 0; i < sizeof(ctx_fns) / sizeof(ctx_fns[0]); i++)
 		if (!strcmp(e->name, ctx_fns[i].name) &&
 		    e->args.n == ctx_fns[i].nargs)

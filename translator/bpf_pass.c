@@ -27,8 +27,8 @@
 /* ---- builtins (transitional) ---------------------------------------- */
 
 /* The functions codegen_call.c, codegen_mem.c (memory reads),
- * codegen_uprobe.c (registers, task_current) and codegen_stack.c
- * (backtraces) implement; replace with tapsets/ files that choose these
+ * codegen_uprobe.c (registers, task_current), codegen_task.c (task and
+ * probe facts) and codegen_stack.c (backtraces) implement; replace with tapsets/ files that choose these
  * bodies with %( runtime == "bpf" %?. */
 static const char builtins_text[] =
 	"function exit () %{ /* bpf builtin */ %}\n"
@@ -105,7 +105,20 @@ static const char builtins_text[] =
 	"function backtrace:string () %{ /* bpf builtin */ %}\n"
 	"function ubacktrace:string () %{ /* bpf builtin */ %}\n"
 	"function print_stack (stk:string) %{ /* bpf builtin */ %}\n"
-	"function print_ustack (stk:string) %{ /* bpf builtin */ %}\n";
+	"function print_ustack (stk:string) %{ /* bpf builtin */ %}\n"
+	"function ppid:long () %{ /* bpf builtin */ %}\n"
+	"function pexecname:string () %{ /* bpf builtin */ %}\n"
+	"function euid:long () %{ /* bpf builtin */ %}\n"
+	"function egid:long () %{ /* bpf builtin */ %}\n"
+	"function ppfunc:string () %{ /* bpf builtin */ %}\n"
+	"function probefunc:string () %{ /* bpf builtin */ %}\n"
+	"function probe_type:string () %{ /* bpf builtin */ %}\n"
+	"function is_return:long () %{ /* bpf builtin */ %}\n"
+	"function user_mode:long () %{ /* bpf builtin */ %}\n"
+	"function addr:long () %{ /* bpf builtin */ %}\n"
+	"function uaddr:long () %{ /* bpf builtin */ %}\n"
+	"function register:long (name:string) %{ /* bpf builtin */ %}\n"
+	"function u_register:long (name:string) %{ /* bpf builtin */ %}\n";
 
 int bpf_declare_builtins(struct program *prog, struct diags *d)
 {
