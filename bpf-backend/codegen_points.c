@@ -59,9 +59,8 @@ static int uprobe_point(struct cg *cg, const struct prov_probe *dp,
 {
 	const struct prov_uprobe *u = &dp->u.uprobe;
 
-	if (u->kind != PROV_UP_FUNCTION && u->kind != PROV_UP_STATEMENT) {
-		cg_unsupported(cg, tok, u->kind == PROV_UP_PLT ?
-			       "a process.plt probe" : "a process.mark probe");
+	if (u->kind == PROV_UP_PLT) {
+		cg_unsupported(cg, tok, "a process.plt probe");
 		return -1;
 	}
 	pt->kind = CG_UPROBE;
@@ -69,6 +68,10 @@ static int uprobe_point(struct cg *cg, const struct prov_probe *dp,
 	pt->attach = arena_printf(cg->arena, "path=%s offset=0x%llx",
 				  quoted(cg, u->path),
 				  (unsigned long long)u->offset);
+	if (u->semaphore)	/* an SDT marker the program tests first */
+		pt->attach = arena_printf(cg->arena, "%s semaphore=0x%llx",
+					  pt->attach,
+					  (unsigned long long)u->semaphore);
 	/* where entry values are read: the post-prologue pc */
 	pt->entry_attach = arena_printf(cg->arena, "path=%s offset=0x%llx",
 					quoted(cg, u->path),

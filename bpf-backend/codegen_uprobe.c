@@ -17,6 +17,7 @@
  */
 #include <dwarf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -24,6 +25,7 @@
 #include "bpf-backend/codegen_int.h"
 #include "translator/debuginfo/btf.h"
 #include "translator/debuginfo/dwarf.h"
+#include "translator/debuginfo/elfsym.h"
 #include "translator/providers/provider.h"
 #include "translator/strlit.h"
 
@@ -413,6 +415,82 @@ static void dwarf_chain(struct cg *cg, const struct expr *e,
 	dchain_final(cg, &ch, e);
 }
 
+/* ---- SDT marker arguments ("-4@%eax", "8@-16(%rbp)", "4@$5") ---------- */
+
+/* DWARF number of an x86-64 register name; its width in *size */
+static int x86_reg(const char *name, size_t len, int *size)
+{
+	static const char *const q[] = { "rax", "rdx", "rcx", "rbx", "rsi",
+					  "rdi", "rbp", "rsp" };
+	static const char *const d[] = { "eax", "edx", "ecx", "ebx", "esi",
+					  "edi", "ebp", "esp" };
+	static const char *const w[] = { "ax", "dx", "cx", "bx", "si", "di",
+					  "bp", "sp" };
+	static const char *const b[] = { "al", "dl", "cl", "bl", "sil", "dil",
+					  "bpl", "spl" };
+	char n[8];
+	int i, num;
+	char suffix = 0;
+
+	if (len == 0 || len >= sizeof(n))
+		return -1;
+	memcpy(n, name, len);
+	n[len] = '\0';
+	for (i = 0; i < 8; i++) {
+		if (!strcmp(n, q[i])) { *size = 8; return i; }
+		if (!strcmp(n, d[i])) { *size = 4; return i; }
+		if (!strcmp(n, w[i])) { *size = 2; return i; }
+		if (!strcmp(n, b[i])) { *size = 1; return i; }
+	}
+	if (sscanf(n, "r%d%c", &num, &suffix) >= 1 && num >= 8 && num <= 15) {
+		*size = suffix == 'd' ? 4 : suffix == 'w' ? 2 : suffix == 'b' ? 1 : 8;
+		return num;
+	}
+	return -1;
+}
+
+static void sdt_arg(struct cg *cg, const struct expr *e,
+		    const struct sdt_arg *a)
+{
+	const char *op = a->operand, *paren;
+	struct uloc l = { .regno = -1 };
+	struct dwi_scalar val = { DWI_VAL_INT, a->size, a->is_signed };
+	int rsize;
+	char *end;
+
+	if (e->target->comps.n || e->target->addressof) {
+		cg_unsupported(cg, e->tok, "'->', '[' and '&' on marker arguments");
+		return;
+	}
+	if (op[0] == '$') {
+		l.offset = strtoll(op + 1, &end, 0);
+		if (*end)
+			goto refuse;
+	} else if (op[0] == '%') {
+		l.regno = x86_reg(op + 1, strlen(op + 1), &rsize);
+		if (l.regno < 0)
+			goto refuse;
+	} else if ((paren = strchr(op, '(')) && paren[1] == '%' &&
+		   !strchr(paren, ',')) {
+		l.offset = paren == op ? 0 : strtoll(op, &end, 0);
+		if (paren != op && end != paren)
+			goto refuse;
+		l.regno = x86_reg(paren + 2, strcspn(paren + 2, ")"), &rsize);
+		if (l.regno < 0 || rsize != 8 || l.regno == 16)
+			goto refuse;
+		l.is_address = true;
+	} else {
+		goto refuse;
+	}
+	if (l.regno >= 0 && !is_x86_64())
+		goto refuse;
+	read_loc(cg, e, &l, &val);
+	return;
+refuse:
+	cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+		       "the marker argument operand '%s'", op));
+}
+
 void cg_uprobe_var(struct cg *cg, const struct expr *e,
 		   const struct prov_var *v)
 {
@@ -420,6 +498,10 @@ void cg_uprobe_var(struct cg *cg, const struct expr *e,
 	struct uloc l = { 0 };
 	const char *why;
 
+	if (in_uprobe(cg) && v->src == PROV_VAR_SDT_ARG && v->sdt) {
+		sdt_arg(cg, e, v->sdt);
+		return;
+	}
 	if (!in_uprobe(cg) || !dv) {
 		cg_unsupported(cg, e->tok, "this context variable");
 		return;

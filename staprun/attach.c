@@ -48,6 +48,8 @@ static int attach_uprobe(struct session *s, struct bpf_program *p,
 	pid_t pid = -1;
 
 	opts.retprobe = !strncmp(bpf_program__section_name(p), "uretprobe", 9);
+	/* an SDT marker's semaphore: the kernel counts the probes on it */
+	opts.ref_ctr_offset = (size_t)mp->semaphore;
 	if (mp->pid == META_PID_TARGET) {
 		pid = s->child.pid ? s->child.pid : (pid_t)s->opt->target;
 		if (!pid)
