@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * codegen_dollars.c - the string-valued context names: $$name and
- * $$system of kernel.trace, and $$vars, $$parms, $$locals (probes.md
- * §2.4, §2.5): "name=0x1f name2=0x0 ...", every value as %#x of its
+ * $$system of kernel.trace, $$return ("return=0x.."), and $$vars,
+ * $$parms, $$locals (probes.md §2.4, §2.5): "name=0x1f name2=0x0 ...", every value as %#x of its
  * long, "=?" for one that cannot be read as a number (a structure, a
  * trace record array).  Tracepoints list their arguments (all of them
  * parameters); uprobes their DWARF parameters and locals at the pc.
@@ -126,6 +126,36 @@ static void var_list(struct cg *cg, const struct expr *e)
 	emit_alu_imm(em, BPF_ADD, BPF_REG_0, buf);
 }
 
+/* $$return: "return=0x.." in a .return probe with a DWARF $return,
+ * "" for a void function */
+static void return_string(struct cg *cg, const struct expr *e)
+{
+	const struct prov_var *v = cg_find_var(cg, "return");
+	const struct prov_probe *dp = cg->point->dp;
+	struct emitter *em = &cg->em;
+	int buf, mark, len;
+
+	if (dp->family != PROV_UPROBE || !dp->u.uprobe.is_return) {
+		cg_unsupported(cg, e->tok, "'$$return' outside a .return probe");
+		cg_str_literal(cg, e->tok, "", 0);
+		return;
+	}
+	if (!v) {
+		cg_str_literal(cg, e->tok, "", 0);
+		return;
+	}
+	buf = cg_scratch_alloc(cg, e->tok, cg->slot);
+	mark = emit_stack_mark(em);
+	len = emit_stack_alloc(em, 8);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, len, 0);
+	emit_store_imm(em, BPF_B, CG_SCRATCH, buf, 0);
+	append_text(cg, e->tok, buf, len, "return=0x");
+	append_value(cg, e, buf, len, v);
+	emit_stack_release(em, mark);
+	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, buf);
+}
+
 void cg_dollars(struct cg *cg, const struct expr *e)
 {
 	const struct target *t = e->target;
@@ -138,6 +168,9 @@ void cg_dollars(struct cg *cg, const struct expr *e)
 		   (!strcmp(name, "$$name") || !strcmp(name, "$$system"))) {
 		name = name[2] == 'n' ? dp->u.trace.event : dp->u.trace.system;
 		cg_str_literal(cg, e->tok, name, strlen(name));
+		return;
+	} else if (!strcmp(name, "$$return")) {
+		return_string(cg, e);
 		return;
 	} else if (!strcmp(name, "$$vars") || !strcmp(name, "$$parms") ||
 		   !strcmp(name, "$$locals")) {
