@@ -2,9 +2,9 @@
 /*
  * codegen_dollars.c - the string-valued context names: $$name and
  * $$system of kernel.trace, $$return ("return=0x.."), and $$vars,
- * $$parms, $$locals (probes.md §2.4, §2.5): "name=0x1f name2=0x0 ...", every value as %#x of its
- * long, "=?" for one that cannot be read as a number (a structure, a
- * trace record array).  Tracepoints list their arguments (all of them
+ * $$parms, $$locals (probes.md §2.4, §2.5): "name=0x1f name2=0x0 ...",
+ * every value as %#x of its long, "=?" for one that cannot be read as a
+ * number (a structure, a trace record array).  Tracepoints list their arguments (all of them
  * parameters); uprobes their DWARF parameters and locals at the pc.
  */
 #include <stdlib.h>
