@@ -587,7 +587,8 @@ static void named_register(struct cg *cg, const struct expr *e)
 	const char *s;
 
 	if (a->kind != E_STRING) {
-		cg_unsupported(cg, e->tok, "'register' with a register name that is not a literal");
+		cg_unsupported(cg, e->tok,
+			       "'register' with a name that is not a literal");
 		return;
 	}
 	s = strlit_decode(cg->arena, a->str, a->str_len, &len);

@@ -452,8 +452,9 @@ int stack_record(struct session *s, const char *p, size_t avail, size_t *used)
 		read_kallsyms(ss);
 	for (i = 0; i < r.nframes; i++) {
 		ip = ips[i];
+		/* a frame-pointer walk past the outermost frame */
 		if (ip < 4096)
-			break;		/* a frame-pointer walk past the outermost frame */
+			break;
 		if (user) {
 			user_frame(s, pm, ip, brief);
 		} else if ((sym = lookup(&ss->kernel, ip))) {

@@ -13,10 +13,24 @@
 #include "translator/debuginfo/dwarf_int.h"
 #include "translator/debuginfo/util.h"
 
+static Dwarf_Die *type_ref(Dwarf_Die *die, Dwarf_Die *mem)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a), mem);
+}
+
+/* An unsigned attribute of die; -1 when absent */
+static int udata(Dwarf_Die *die, unsigned name, Dwarf_Word *out)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_formudata(dwarf_attr_integrate(die, name, &a), out);
+}
+
 /* Typedefs and qualifiers are transparent to the value's shape. */
 static Dwarf_Die *strip(Dwarf_Die *t, Dwarf_Die *mem)
 {
-	Dwarf_Attribute a;
 	int depth = 0;
 
 	while (t && depth++ < 64) {
@@ -26,7 +40,7 @@ static Dwarf_Die *strip(Dwarf_Die *t, Dwarf_Die *mem)
 		case DW_TAG_volatile_type:
 		case DW_TAG_restrict_type:
 		case DW_TAG_atomic_type:
-			t = dwarf_formref_die(dwarf_attr_integrate(t, DW_AT_type, &a), mem);
+			t = type_ref(t, mem);
 			break;
 		default:
 			return t;
@@ -134,18 +148,10 @@ int dwi_cfa_at(struct dwi *d, uint64_t pc, struct dwi_loc *out)
 
 /* ---- types by DIE offset, for $p->a->b[i] ------------------------------- */
 
-static Dwarf_Die *type_ref(Dwarf_Die *die, Dwarf_Die *mem)
-{
-	Dwarf_Attribute a;
-
-	return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a), mem);
-}
-
 int dwi_type_at(struct dwi *d, Dwarf_Off type, struct dwi_type *out)
 {
 	Dwarf_Die die, mem, tmem, *t, *target;
 	Dwarf_Word n;
-	Dwarf_Attribute a;
 	Dwarf_Die sub;
 
 	memset(out, 0, sizeof(*out));
@@ -170,9 +176,9 @@ int dwi_type_at(struct dwi *d, Dwarf_Off type, struct dwi_type *out)
 	}
 	if (out->val.kind == DWI_VAL_ARRAY && dwarf_child(t, &sub) == 0 &&
 	    dwarf_tag(&sub) == DW_TAG_subrange_type) {
-		if (dwarf_formudata(dwarf_attr_integrate(&sub, DW_AT_upper_bound, &a), &n) == 0)
+		if (udata(&sub, DW_AT_upper_bound, &n) == 0)
 			out->nelems = (int64_t)n + 1;
-		else if (dwarf_formudata(dwarf_attr_integrate(&sub, DW_AT_count, &a), &n) == 0)
+		else if (udata(&sub, DW_AT_count, &n) == 0)
 			out->nelems = (int64_t)n;
 	}
 	return 0;
@@ -183,7 +189,6 @@ static int find_member(Dwarf_Die *t, const char *name, uint64_t base,
 		       struct dwi_member *out, int depth)
 {
 	Dwarf_Die child, mem, *mt;
-	Dwarf_Attribute a;
 	Dwarf_Word loc = 0, bits;
 	const char *n;
 
@@ -193,7 +198,7 @@ static int find_member(Dwarf_Die *t, const char *name, uint64_t base,
 		if (dwarf_tag(&child) != DW_TAG_member)
 			continue;
 		loc = 0;
-		dwarf_formudata(dwarf_attr_integrate(&child, DW_AT_data_member_location, &a), &loc);
+		udata(&child, DW_AT_data_member_location, &loc);
 		n = dwarf_diename(&child);
 		if (!n) {
 			mt = strip(type_ref(&child, &mem), &mem);
@@ -207,12 +212,12 @@ static int find_member(Dwarf_Die *t, const char *name, uint64_t base,
 		mt = type_ref(&child, &mem);
 		out->type = mt ? dwarf_dieoffset(mt) : 0;
 		out->offset = base + loc;
-		if (dwarf_formudata(dwarf_attr_integrate(&child, DW_AT_bit_size, &a), &bits) == 0) {
+		if (udata(&child, DW_AT_bit_size, &bits) == 0) {
 			Dwarf_Word boff = 0;
 
 			out->bit_size = (int)bits;
 			/* DWARF 4+: DW_AT_data_bit_offset from the struct start */
-			if (dwarf_formudata(dwarf_attr_integrate(&child, DW_AT_data_bit_offset, &a), &boff) == 0) {
+			if (udata(&child, DW_AT_data_bit_offset, &boff) == 0) {
 				out->offset = base + boff / 8;
 				out->bit_offset = (int)(boff % 8);
 			}
