@@ -35,25 +35,47 @@
 #include "translator/debuginfo/dwarf.h"
 #include "translator/providers/provider.h"
 
-/* The kernel BTF, opened on first use */
+/*
+ * The kernel BTF: pass 2's handle when a BTF tracepoint carries it
+ * (loading BTF costs tens of milliseconds of a start-up), else opened
+ * on first use.
+ */
+struct dbtf *cg_kernel_btf(struct cg *cg)
+{
+	int i;
+
+	if (cg->btf || cg->btf_failed)
+		return cg->btf;
+	for (i = 0; i < cg->npoints; i++) {
+		const struct prov_probe *dp = cg->points[i].dp;
+
+		if (dp && dp->family == PROV_TRACEPOINT &&
+		    dp->u.trace.kind == PROV_TP_BTF && dp->u.trace.btf) {
+			cg->btf = dp->u.trace.btf;
+			cg->btf_borrowed = true;
+			return cg->btf;
+		}
+	}
+	cg->btf = dbtf_open(NULL);
+	if (!cg->btf)
+		cg->btf_failed = true;
+	return cg->btf;
+}
+
 static struct dbtf *kernel_btf(struct cg *cg, const struct token *tok)
 {
-	if (!cg->btf && !cg->btf_failed) {
-		cg->btf = dbtf_open(NULL);
-		if (!cg->btf) {
-			cg->btf_failed = true;
-			diag_semantic_error(cg->diags, tok,
-					    "cannot read kernel BTF (%s): %s",
-					    DBTF_VMLINUX, strerror(errno));
-			cg->errors++;
-		}
+	if (!cg_kernel_btf(cg)) {
+		diag_semantic_error(cg->diags, tok, "cannot read kernel BTF (%s)",
+				    DBTF_VMLINUX);
+		cg->errors++;
 	}
 	return cg->btf;
 }
 
 void cg_ctxvar_release(struct cg *cg)
 {
-	dbtf_close(cg->btf);
+	if (!cg->btf_borrowed)
+		dbtf_close(cg->btf);
 	cg->btf = NULL;
 	dwi_close(cg->dwi);
 	cg->dwi = NULL;
@@ -287,13 +309,26 @@ static void btf_chain(struct cg *cg, const struct expr *e, struct chain *ch)
 /*
  * The C type a trace record field declares decides its value: syscall
  * records widen every argument to 8 bytes with "signed:0", yet $dfd is
- * an int and -100 stays -100.  Pointers are 8 unsigned bytes; named
- * types are looked up in kernel BTF; without it the record's own size
- * and signedness are used.
+ * an int and -100 stays -100.  Pointers are 8 unsigned bytes; the
+ * common C types are known here (loading kernel BTF costs tens of
+ * milliseconds), other names are looked up in kernel BTF; without it
+ * the record's own size and signedness are used.
  */
+static const struct { const char *name; int size; bool is_signed; } c_types[] = {
+	{ "int", 4, true }, { "unsigned int", 4, false },
+	{ "long", 8, true }, { "unsigned long", 8, false },
+	{ "long int", 8, true }, { "long unsigned int", 8, false },
+	{ "short", 2, true }, { "unsigned short", 2, false },
+	{ "char", 1, true }, { "unsigned char", 1, false },
+	{ "size_t", 8, false }, { "pid_t", 4, true }, { "umode_t", 2, false },
+	{ "u32", 4, false }, { "u64", 8, false }, { "s32", 4, true },
+	{ "s64", 8, true },
+};
+
 static void declared_type(struct cg *cg, const struct prov_var *v, int *size,
 			  bool *is_signed)
 {
+	size_t i;
 	struct dbtf_typeinfo ti;
 	const char *t = v->type;
 	size_t n = strlen(t);
@@ -307,12 +342,16 @@ static void declared_type(struct cg *cg, const struct prov_var *v, int *size,
 	}
 	if (!strncmp(t, "const ", 6))
 		t += 6;
-	if (!cg->btf && !cg->btf_failed)
-		cg->btf = dbtf_open(NULL);
-	if (!cg->btf) {
-		cg->btf_failed = true;
+	for (i = 0; i < sizeof(c_types) / sizeof(c_types[0]); i++)
+		if (!strcmp(t, c_types[i].name)) {
+			if (c_types[i].size <= *size) {
+				*size = c_types[i].size;
+				*is_signed = c_types[i].is_signed;
+			}
+			return;
+		}
+	if (!cg_kernel_btf(cg))
 		return;
-	}
 	if (dbtf_find_type(cg->btf, t, &id, &depth) || depth ||
 	    dbtf_type_info(cg->btf, id, &ti) ||
 	    (ti.kind != DBTF_INT && ti.kind != DBTF_ENUM) ||

@@ -27,12 +27,8 @@ static bool readable(struct cg *cg, const struct prov_var *v)
 		       (v->field.size == 1 || v->field.size == 2 ||
 			v->field.size == 4 || v->field.size == 8);
 	case PROV_VAR_BTF_ARG:
-		if (!cg->btf && !cg->btf_failed)
-			cg->btf = dbtf_open(NULL);
-		if (!cg->btf) {
-			cg->btf_failed = true;
+		if (!cg_kernel_btf(cg))
 			return false;
-		}
 		return dbtf_type_info(cg->btf, v->btf_type, &ti) == 0 &&
 		       (ti.kind == DBTF_INT || ti.kind == DBTF_ENUM ||
 			ti.kind == DBTF_PTR);

@@ -168,6 +168,7 @@ struct cg {
 	/* context variables (codegen_ctxvar.c) */
 	struct dbtf *btf;	/* kernel BTF, opened on first use */
 	bool btf_failed;
+	bool btf_borrowed;	/* pass 2's handle: not ours to close */
 	struct dwi *dwi;	/* a uprobe target's DWARF types ($p->a) */
 	const char *dwi_path;
 	bool entry_mode;	/* generating a .return probe's entry program */
@@ -327,6 +328,8 @@ void cg_raise_fault(struct cg *cg, const char *prefix, const char *suffix,
 
 /* ---- codegen_ctxvar.c --------------------------------------------------- */
 
+/* The kernel BTF (pass 2's, or opened once); NULL when unreadable */
+struct dbtf *cg_kernel_btf(struct cg *cg);
 /* r0 = the long value of a $var chain or @cast */
 void cg_target(struct cg *cg, const struct expr *e);
 /* reg = the program's context pointer */

@@ -25,22 +25,13 @@
 #include "translator/debuginfo/btf.h"
 #include "translator/providers/provider.h"
 
-static struct dbtf *btf(struct cg *cg)
-{
-	if (!cg->btf && !cg->btf_failed)
-		cg->btf = dbtf_open(NULL);
-	if (!cg->btf)
-		cg->btf_failed = true;
-	return cg->btf;
-}
-
 /* Index of the tracepoint's argument 'name', or -1 */
 static int tp_arg(struct cg *cg, const char *event, const char *name)
 {
 	struct dbtf_proto *proto;
 	int i, idx = -1;
 
-	if (!btf(cg))
+	if (!cg_kernel_btf(cg))
 		return -1;
 	proto = dbtf_tracepoint_proto(cg->btf, event);
 	for (i = 0; proto && i < proto->nparams; i++)
@@ -56,7 +47,7 @@ static int member_off(struct cg *cg, const char *s, const char *m)
 	struct dbtf_member mem;
 	uint32_t id;
 
-	if (!btf(cg) || dbtf_find_type(cg->btf, s, &id, NULL) ||
+	if (!cg_kernel_btf(cg) || dbtf_find_type(cg->btf, s, &id, NULL) ||
 	    dbtf_member(cg->btf, id, m, &mem))
 		return -1;
 	return (int)mem.offset;

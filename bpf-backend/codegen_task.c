@@ -20,11 +20,7 @@ static int off(struct cg *cg, const struct expr *e, const char *s,
 	struct dbtf_member mem;
 	uint32_t id;
 
-	if (!cg->btf && !cg->btf_failed)
-		cg->btf = dbtf_open(NULL);
-	if (!cg->btf)
-		cg->btf_failed = true;
-	if (!cg->btf || dbtf_find_type(cg->btf, s, &id, NULL) ||
+	if (!cg_kernel_btf(cg) || dbtf_find_type(cg->btf, s, &id, NULL) ||
 	    dbtf_member(cg->btf, id, m, &mem)) {
 		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
 			       "'%s' without %s.%s in kernel BTF", e->name, s, m));

@@ -59,10 +59,7 @@ static int reg_offset(struct cg *cg, int regno, const struct token *tok)
 		cg_unsupported(cg, tok, "a variable in this DWARF register");
 		return -1;
 	}
-	if (!cg->btf && !cg->btf_failed)
-		cg->btf = dbtf_open(NULL);
-	if (!cg->btf) {
-		cg->btf_failed = true;
+	if (!cg_kernel_btf(cg)) {
 		cg_unsupported(cg, tok, "reading registers without kernel BTF");
 		return -1;
 	}
