@@ -27,6 +27,7 @@
  * constants in the program.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,6 +148,39 @@ static void load_pointer(struct cg *cg, struct chain *ch,
 	ch->lval = false;
 }
 
+struct names {
+	FILE *f;
+	int n;
+};
+
+static int add_name(const struct dbtf_member *m, void *arg)
+{
+	struct names *nm = arg;
+
+	fprintf(nm->f, "%s%s", nm->n++ ? " " : " (alternatives: ", m->name);
+	return 0;
+}
+
+/* " (alternatives: a b c)": the members of the struct, as upstream */
+static const char *alternatives(struct cg *cg, uint32_t id)
+{
+	struct names nm = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	const char *r;
+
+	nm.f = open_memstream(&text, &len);
+	if (!nm.f)
+		return "";
+	dbtf_members(cg->btf, id, add_name, &nm);
+	if (nm.n)
+		fputc(')', nm.f);
+	fclose(nm.f);
+	r = arena_strdup(cg->arena, text ? text : "");
+	free(text);
+	return r;
+}
+
 static void member(struct cg *cg, struct chain *ch,
 		   const struct target_comp *c)
 {
@@ -172,7 +206,8 @@ static void member(struct cg *cg, struct chain *ch,
 	}
 	if (dbtf_member(cg->btf, ti.id, c->member, &m)) {
 		chain_error(cg, c->tok, "unable to find member '%s' for %s",
-			    c->member, type_name(cg, ti.id));
+			    c->member, arena_printf(cg->arena, "%s%s",
+			    type_name(cg, ti.id), alternatives(cg, ti.id)));
 		return;
 	}
 	if (m.offset)

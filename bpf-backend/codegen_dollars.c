@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * codegen_dollars.c - the string-valued context names: $$name and
- * $$system of kernel.trace, $$return ("return=0x.."), and $$vars,
+ * $$system of kernel.trace, $$name of process.plt and .mark (and
+ * $$provider), $$return ("return=0x.."), and $$vars,
  * $$parms, $$locals (probes.md §2.4, §2.5): "name=0x1f name2=0x0 ...",
  * every value as %#x of its long, "=?" for one that cannot be read as a
  * number (a structure, a trace record array).  Tracepoints list their arguments (all of them
@@ -163,6 +164,16 @@ void cg_dollars(struct cg *cg, const struct expr *e)
 	} else if (dp->family == PROV_TRACEPOINT &&
 		   (!strcmp(name, "$$name") || !strcmp(name, "$$system"))) {
 		name = name[2] == 'n' ? dp->u.trace.event : dp->u.trace.system;
+		cg_str_literal(cg, e->tok, name, strlen(name));
+		return;
+	} else if (dp->family == PROV_UPROBE &&
+		   (dp->u.uprobe.kind == PROV_UP_PLT ||
+		    dp->u.uprobe.kind == PROV_UP_MARK) &&
+		   (!strcmp(name, "$$name") ||
+		    (!strcmp(name, "$$provider") && dp->u.uprobe.provider))) {
+		/* the PLT symbol or the marker, and the marker's provider */
+		name = name[2] == 'n' ? dp->u.uprobe.function
+				      : dp->u.uprobe.provider;
 		cg_str_literal(cg, e->tok, name, strlen(name));
 		return;
 	} else if (!strcmp(name, "$$return")) {

@@ -59,10 +59,6 @@ static int uprobe_point(struct cg *cg, const struct prov_probe *dp,
 {
 	const struct prov_uprobe *u = &dp->u.uprobe;
 
-	if (u->kind == PROV_UP_PLT) {
-		cg_unsupported(cg, tok, "a process.plt probe");
-		return -1;
-	}
 	pt->kind = CG_UPROBE;
 	pt->section = u->is_return ? "uretprobe" : "uprobe";
 	pt->attach = arena_printf(cg->arena, "path=%s offset=0x%llx",
