@@ -269,9 +269,22 @@ static void dchain_error(struct cg *cg, const struct token *tok,
 	cg->errors++;
 }
 
+struct alternatives {
+	FILE *f;
+	int n;
+};
+
+static void add_alternative(const char *name, void *arg)
+{
+	struct alternatives *a = arg;
+
+	fprintf(a->f, "%s%s", a->n++ ? " " : " (alternatives: ", name);
+}
+
 static int dchain_member(struct cg *cg, struct dchain *ch,
 			 const struct target_comp *c, const struct expr *e)
 {
+	struct alternatives alt;
 	struct dwi_type ti;
 	struct dwi_member m;
 	int r;
@@ -291,8 +304,26 @@ static int dchain_member(struct cg *cg, struct dchain *ch,
 		return -1;
 	}
 	if (r) {
-		dchain_error(cg, c->tok, "unable to find member '%s' for %s",
-			     c->member, ch->type);
+		char *names = NULL;
+		size_t len = 0;
+		struct dwi_type ti2;
+
+		alt.f = open_memstream(&names, &len);
+		alt.n = 0;
+		if (alt.f) {
+			dwi_member_names(cg->dwi, ch->type, add_alternative, &alt);
+			if (alt.n)
+				fputc(')', alt.f);
+			fclose(alt.f);
+		}
+		dwi_type_at(cg->dwi, ch->type, &ti2);
+		diag_semantic_error(cg->diags, c->tok,
+				    "unable to find member '%s' for %s%s",
+				    c->member, ti2.name ? ti2.name : "void",
+				    names ? names : "");
+		cg->errors++;
+		free(ti2.name);
+		free(names);
 		return -1;
 	}
 	if (m.offset)

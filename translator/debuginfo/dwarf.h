@@ -166,6 +166,12 @@ struct dwi_member {
 int dwi_member(struct dwi *d, Dwarf_Off type, const char *name,
 	       struct dwi_member *out);
 
+/* Every named member of an aggregate type in declaration order,
+ * anonymous members flattened (for "alternatives:" lists). */
+typedef void (*dwi_member_name_cb)(const char *name, void *arg);
+int dwi_member_names(struct dwi *d, Dwarf_Off type, dwi_member_name_cb cb,
+		     void *arg);
+
 /* --- Lines (dwarf_line.c) -------------------------------------------- */
 
 struct dwi_line {

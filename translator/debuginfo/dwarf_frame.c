@@ -242,3 +242,39 @@ int dwi_member(struct dwi *d, Dwarf_Off type, const char *name,
 		return -EINVAL;
 	return find_member(t, name, 0, out, 0);
 }
+
+static void walk_members(Dwarf_Die *t, dwi_member_name_cb cb, void *arg,
+			 int depth)
+{
+	Dwarf_Die child, mem, *mt;
+	const char *n;
+
+	if (depth > 32 || dwarf_child(t, &child) != 0)
+		return;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_member)
+			continue;
+		n = dwarf_diename(&child);
+		if (n) {
+			cb(n, arg);
+			continue;
+		}
+		mt = strip(type_ref(&child, &mem), &mem);
+		if (mt)
+			walk_members(mt, cb, arg, depth + 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+int dwi_member_names(struct dwi *d, Dwarf_Off type, dwi_member_name_cb cb,
+		     void *arg)
+{
+	Dwarf_Die die, mem, *t;
+
+	if (!type || !dwarf_offdie(d->dw, type, &die))
+		return -ENOENT;
+	t = strip(&die, &mem);
+	if (!t)
+		return -ENOENT;
+	walk_members(t, cb, arg, 0);
+	return 0;
+}

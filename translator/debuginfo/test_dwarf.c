@@ -81,6 +81,12 @@ static void check_vars(struct dwi *d, const struct dwi_func *fn,
 	dwi_vars_free(vs);
 }
 
+static void count_name(const char *name, void *arg)
+{
+	(void)name;
+	(*(int *)arg)++;
+}
+
 /* Value shapes, types and members for code generators: add_points's
  * $p (struct point *), $scale (long), $buf (char[16]). */
 static void check_types(struct dwi *d, const struct dwi_func *fn)
@@ -90,6 +96,7 @@ static void check_types(struct dwi *d, const struct dwi_func *fn)
 	struct dwi_member m;
 	struct dwi_scalar ret;
 	uint64_t pc;
+	int nnames;
 
 	CHECK_INT(dwi_prologue_end(d, fn, &pc), 0);
 	vs = dwi_vars_at(d, fn, pc);
@@ -116,6 +123,9 @@ static void check_types(struct dwi *d, const struct dwi_func *fn)
 	CHECK_INT(m.offset, 8);
 	CHECK_INT(dwi_member(d, t.target, "z", &m), -ENOENT);
 	CHECK_INT(dwi_member(d, vs->v[0].type_die, "x", &m), -EINVAL);
+	nnames = 0;
+	CHECK_INT(dwi_member_names(d, t.target, count_name, &nnames), 0);
+	CHECK_INT(nnames, 3);	/* x y label */
 	free(t.name);
 	free(pt.name);
 	CHECK_INT(dwi_type_at(d, vs->v[4].type_die, &t), 0);
