@@ -346,8 +346,11 @@ void cg_uprobe_var(struct cg *cg, const struct expr *e,
 /* Context builtins of uprobes and the task: returnval, int_arg, ...,
  * task_current; false when e calls none of them */
 bool cg_call_ctx(struct cg *cg, const struct expr *e);
-/* reg = the probed task's DWARF register regno; 0, or -1 reported */
+/* reg = the probed task's DWARF register regno (or CG_REG_CS) from the
+ * pt_regs at the start of the context (uprobes, perf events); 0, or -1
+ * reported */
 int cg_load_reg(struct cg *cg, int reg, int regno, const struct token *tok);
+#define CG_REG_CS 1000		/* the code segment: user or kernel mode */
 
 /* ---- codegen_entry.c ---------------------------------------------------- */
 

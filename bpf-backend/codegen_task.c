@@ -4,8 +4,8 @@
  * running probe (tapsets.md §3.1): ppid, pexecname, euid, egid through
  * task_struct (offsets from kernel BTF, reads with
  * bpf_probe_read_kernel), and the probe's own facts, constants of each
- * program: ppfunc, probefunc, is_return, probe_type, user_mode, addr,
- * uaddr.
+ * program: ppfunc, probefunc, is_return, probe_type; user_mode, addr,
+ * uaddr of uprobes and (from the sampled registers) perf events.
  */
 #include <string.h>
 
@@ -122,6 +122,46 @@ static bool is_uprobe(const struct cg *cg)
 	return cg->point && cg->point->kind == CG_UPROBE;
 }
 
+/* perf event programs: the interrupted registers start the context */
+static bool is_sampled(const struct cg *cg)
+{
+	return cg->point && (cg->point->kind == CG_PERF ||
+			     cg->point->kind == CG_TIMER);
+}
+
+/* r0 = 1 when the sampled registers are user mode (cs & 3 == 3) */
+static void sampled_user_mode(struct cg *cg, const struct expr *e)
+{
+	struct emitter *em = &cg->em;
+
+	if (cg_load_reg(cg, BPF_REG_0, CG_REG_CS, e->tok))
+		return;
+	emit_alu_imm(em, BPF_AND, BPF_REG_0, 3);
+	emit_alu_imm(em, BPF_XOR, BPF_REG_0, 3);
+	/* 0 when user mode: 1 - min(r0, 1) */
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, 3);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_0, 2);
+	emit_alu_imm(em, BPF_XOR, BPF_REG_0, 1);
+}
+
+/* addr(): the sampled ip; uaddr(): that when in user mode, else 0 */
+static void sampled_addr(struct cg *cg, const struct expr *e, bool user)
+{
+	struct emitter *em = &cg->em;
+	int mark = emit_stack_mark(em), slot = emit_stack_alloc(em, 8);
+
+	if (user) {
+		sampled_user_mode(cg, e);
+		emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_0);
+	}
+	if (cg_load_reg(cg, BPF_REG_0, 16, e->tok) == 0 && user) {
+		/* ip * user_mode, without a branch */
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, slot);
+		emit_alu_reg(em, BPF_MUL, BPF_REG_0, BPF_REG_1);
+	}
+	emit_stack_release(em, mark);
+}
+
 static void literal(struct cg *cg, const struct expr *e, const char *s)
 {
 	cg_str_literal(cg, e->tok, s, strlen(s));
@@ -153,8 +193,12 @@ bool cg_call_task(struct cg *cg, const struct expr *e)
 	else if (!strcmp(n, "is_return"))
 		emit_mov_imm(em, BPF_REG_0, is_uprobe(cg) &&
 			     cg->point->dp->u.uprobe.is_return);
+	else if (!strcmp(n, "user_mode") && is_sampled(cg))
+		sampled_user_mode(cg, e);
 	else if (!strcmp(n, "user_mode"))
 		emit_mov_imm(em, BPF_REG_0, is_uprobe(cg));
+	else if (is_sampled(cg) && (!strcmp(n, "addr") || !strcmp(n, "uaddr")))
+		sampled_addr(cg, e, n[0] == 'u');
 	else if (!strcmp(n, "addr") || !strcmp(n, "uaddr")) {
 		/* the interrupted user instruction: the uprobe's pt_regs */
 		if (!is_uprobe(cg) || cg_load_reg(cg, BPF_REG_0, 16, e->tok))

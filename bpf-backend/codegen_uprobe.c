@@ -50,12 +50,14 @@ static int reg_offset(struct cg *cg, int regno, const struct token *tok)
 {
 	struct dbtf_member m;
 	uint32_t id;
+	const char *name;
 
 	if (!is_x86_64()) {
 		cg_unsupported(cg, tok, "reading registers on this architecture");
 		return -1;
 	}
-	if (regno < 0 || regno >= (int)(sizeof(x86_64_regs) / sizeof(x86_64_regs[0]))) {
+	if (regno != CG_REG_CS && (regno < 0 ||
+	    regno >= (int)(sizeof(x86_64_regs) / sizeof(x86_64_regs[0])))) {
 		cg_unsupported(cg, tok, "a variable in this DWARF register");
 		return -1;
 	}
@@ -63,8 +65,9 @@ static int reg_offset(struct cg *cg, int regno, const struct token *tok)
 		cg_unsupported(cg, tok, "reading registers without kernel BTF");
 		return -1;
 	}
+	name = regno == CG_REG_CS ? "cs" : x86_64_regs[regno];
 	if (dbtf_find_type(cg->btf, "struct pt_regs", &id, NULL) ||
-	    dbtf_member(cg->btf, id, x86_64_regs[regno], &m)) {
+	    dbtf_member(cg->btf, id, name, &m)) {
 		cg_unsupported(cg, tok, "reading registers: no struct pt_regs in BTF");
 		return -1;
 	}

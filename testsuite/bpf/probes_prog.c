@@ -1,10 +1,12 @@
-/* The target of the bpf/probes-uprobe* and probes-process cases:
- * functions with integer and string parameters and return values the
- * scripts check.  "probes_prog K [STATUS]" calls add() K times, then
- * greet(), pick(), the recursive fact() and area(), and exits with STATUS.  It prints nothing, so a
- * case's output is its probes' alone. */
+/* The target of the bpf/probes-uprobe*, probes-process and probes-perf
+ * cases: functions with integer and string parameters and return values
+ * the scripts check.  "probes_prog K [STATUS]" calls add() K times, then
+ * greet(), pick(), the recursive fact() and area(), and exits with
+ * STATUS; "probes_prog spin" also keeps a CPU busy in user mode for half
+ * a second.  It prints nothing, so a case's output is its probes' alone. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 __attribute__((noinline)) long add(long a, int b)
 {
@@ -61,6 +63,14 @@ int main(int argc, char **argv)
 		struct point pt[2] = { { 3, 4, name, 5, 17 }, { -1, 2, name, 0, 1 } };
 
 		area(pt, 2);
+	}
+	if (argc > 1 && !strcmp(argv[1], "spin")) {
+		clock_t end = clock() + CLOCKS_PER_SEC / 2;
+		volatile unsigned long n = 0;
+
+		while (clock() < end)
+			for (int j = 0; j < 100000; j++)
+				n++;
 	}
 	return argc > 2 ? atoi(argv[2]) : 0;
 }
