@@ -222,6 +222,10 @@ int cg_process_point(struct cg *cg, const struct prov_probe *dp,
 		     struct cg_point *pt, const struct token *tok);
 /* Their test at the top of the handler: return unless it applies */
 void cg_process_filter(struct cg *cg, const struct cg_point *pt);
+/* Return unless there is no target() or the current process descends
+ * from it (within CG_TREE_DEPTH generations) */
+void cg_target_tree_filter(struct cg *cg, const struct cg_point *pt);
+#define CG_TREE_DEPTH 8
 
 /* ---- codegen_uses.c ----------------------------------------------------- */
 

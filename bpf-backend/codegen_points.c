@@ -171,6 +171,9 @@ void cg_point_filter(struct cg *cg, const struct cg_point *pt)
 {
 	if (pt->kind == CG_PROCESS)
 		cg_process_filter(cg, pt);
+	/* with -c or -x, process probes see the target's tree only */
+	if (pt->kind == CG_PROCESS || pt->kind == CG_UPROBE)
+		cg_target_tree_filter(cg, pt);
 }
 
 /* Fill cg->points with one entry per derived probe of every probe

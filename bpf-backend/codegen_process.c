@@ -15,6 +15,11 @@
  * file->f_inode): bprm->file at exec, current->mm->exe_file at exit.  A
  * path moved or replaced after translation is not seen.  The structure
  * offsets come from kernel BTF.
+ *
+ * With -c or -x, process probes (these and uprobes) are limited to the
+ * target's process tree (probes.md §2.7): the handler walks up
+ * real_parent from the current task, at most CG_TREE_DEPTH generations,
+ * looking for target()'s tgid.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +27,7 @@
 #include <sys/sysmacros.h>
 
 #include "bpf-backend/codegen_int.h"
+#include "staprun/bpf_abi.h"
 #include "translator/debuginfo/btf.h"
 #include "translator/providers/provider.h"
 
@@ -186,4 +192,50 @@ void cg_process_filter(struct cg *cg, const struct cg_point *pt)
 	}
 	if (pt->file_filter)
 		file_filter(cg, pt);
+}
+
+/* Return unless the current process is target() or descends from it */
+void cg_target_tree_filter(struct cg *cg, const struct cg_point *pt)
+{
+	struct emitter *em = &cg->em;
+	const struct token *tok = pt->point ? pt->point->tok : pt->probe->tok;
+	int o_tgid = -1, o_parent = -1, mark, target, task, slot, k;
+	int ok = label_new(em);
+	struct dbtf_member m;
+	uint32_t id;
+
+	if (cg_kernel_btf(cg) &&
+	    !dbtf_find_type(cg->btf, "struct task_struct", &id, NULL)) {
+		if (!dbtf_member(cg->btf, id, "tgid", &m))
+			o_tgid = (int)m.offset;
+		if (!dbtf_member(cg->btf, id, "real_parent", &m))
+			o_parent = (int)m.offset;
+	}
+	if (o_tgid < 0 || o_parent < 0) {
+		cg_unsupported(cg, tok, "process probes with -c or -x on a "
+			       "kernel whose BTF lacks task_struct");
+		label_bind(em, ok);
+		return;
+	}
+	mark = emit_stack_mark(em);
+	target = emit_stack_alloc(em, 8);
+	task = emit_stack_alloc(em, 8);
+	slot = emit_stack_alloc(em, 8);
+	rt_ctl_ptr(cg, SONDE_CTL_TARGET, ok);
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, 0);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, ok);
+	emit_store(em, BPF_DW, BPF_REG_10, target, BPF_REG_1);
+	emit_call_helper(em, BPF_FUNC_get_current_task);
+	for (k = 0; k < CG_TREE_DEPTH; k++) {
+		emit_store(em, BPF_DW, BPF_REG_10, task, BPF_REG_0);
+		kread(cg, o_tgid, 4, slot);
+		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, target);
+		emit_jcond_reg(em, BPF_JEQ, BPF_REG_0, BPF_REG_1, ok);
+		emit_jcond_imm(em, BPF_JLE, BPF_REG_0, 1, cg->exit_label);
+		emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, task);
+		kread(cg, o_parent, 8, slot);
+	}
+	emit_jump(em, cg->exit_label);
+	label_bind(em, ok);
+	emit_stack_release(em, mark);
 }
