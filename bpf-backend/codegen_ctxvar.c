@@ -488,6 +488,8 @@ void cg_target(struct cg *cg, const struct expr *e)
 	} else if (v->src == PROV_VAR_BTF_ARG) {
 		if (kernel_btf(cg, e->tok))
 			btf_arg(cg, e, v);
+	} else if (v->src == PROV_VAR_UTRACE) {
+		cg_utrace_var(cg, e, v);
 	} else if (v->src == PROV_VAR_DWARF || v->src == PROV_VAR_DWARF_RETURN ||
 		   v->src == PROV_VAR_SDT_ARG) {
 		cg_uprobe_var(cg, e, v);

@@ -226,6 +226,9 @@ void cg_process_filter(struct cg *cg, const struct cg_point *pt);
  * from it (within CG_TREE_DEPTH generations) */
 void cg_target_tree_filter(struct cg *cg, const struct cg_point *pt);
 #define CG_TREE_DEPTH 8
+/* r0 = $syscall, $argN or $return of process.syscall[.return] */
+void cg_utrace_var(struct cg *cg, const struct expr *e,
+		   const struct prov_var *v);
 
 /* ---- codegen_uses.c ----------------------------------------------------- */
 

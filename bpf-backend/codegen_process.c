@@ -16,6 +16,12 @@
  * path moved or replaced after translation is not seen.  The structure
  * offsets come from kernel BTF.
  *
+ * process[("P")].syscall and .syscall.return are the raw_syscalls
+ * tracepoints sys_enter(regs, id) and sys_exit(regs, ret), in the
+ * calling thread: $syscall is id (orig_ax at the exit), $argN the
+ * syscall argument registers of the saved pt_regs (x86-64: di, si, dx,
+ * r10, r8, r9), $return ret.
+ *
  * With -c or -x, process probes (these and uprobes) are limited to the
  * target's process tree (probes.md §2.7): the handler walks up
  * real_parent from the current task, at most CG_TREE_DEPTH generations,
@@ -102,15 +108,23 @@ int cg_process_point(struct cg *cg, const struct prov_probe *dp,
 {
 	const struct prov_utrace *ut = &dp->u.utrace;
 	bool begin = ut->event == PROV_UT_BEGIN;
+	bool sys = ut->event == PROV_UT_SYSCALL ||
+		   ut->event == PROV_UT_SYSCALL_RETURN;
 
-	if (!begin && ut->event != PROV_UT_END) {
-		cg_unsupported(cg, tok, "process.thread and process.syscall probes");
+	if (!begin && !sys && ut->event != PROV_UT_END) {
+		cg_unsupported(cg, tok, "process.thread probes");
 		return -1;
 	}
 	pt->kind = CG_PROCESS;
-	pt->tp = begin ? "sched_process_exec" : "sched_process_exit";
-	pt->filter_arg = begin ? -1 : tp_arg(cg, pt->tp, "group_dead");
-	pt->filter_leader = !begin && pt->filter_arg < 0;
+	pt->filter_arg = -1;
+	if (sys) {
+		pt->tp = ut->event == PROV_UT_SYSCALL ? "sys_enter" : "sys_exit";
+	} else {
+		pt->tp = begin ? "sched_process_exec" : "sched_process_exit";
+		if (!begin)
+			pt->filter_arg = tp_arg(cg, pt->tp, "group_dead");
+		pt->filter_leader = !begin && pt->filter_arg < 0;
+	}
 	pt->section = arena_printf(cg->arena, "raw_tracepoint/%s", pt->tp);
 	if (ut->path && path_filter(cg, pt, ut->path, begin, tok))
 		return -1;
@@ -238,4 +252,71 @@ void cg_target_tree_filter(struct cg *cg, const struct cg_point *pt)
 	emit_jump(em, cg->exit_label);
 	label_bind(em, ok);
 	emit_stack_release(em, mark);
+}
+
+/* r0 = member m of the struct pt_regs the context's first argument
+ * points to, read from the kernel; 0 or -1 reported */
+static int saved_reg(struct cg *cg, const struct expr *e, const char *m)
+{
+	struct emitter *em = &cg->em;
+	struct dbtf_member mem;
+	uint32_t id;
+	int mark, slot;
+
+	if (!cg_kernel_btf(cg) ||
+	    dbtf_find_type(cg->btf, "struct pt_regs", &id, NULL) ||
+	    dbtf_member(cg->btf, id, m, &mem)) {
+		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+			       "'%s' without pt_regs.%s in kernel BTF",
+			       e->target->name, m));
+		return -1;
+	}
+	mark = emit_stack_mark(em);
+	slot = emit_stack_alloc(em, 8);
+	cg_load_ctx(cg, BPF_REG_3);
+	emit_load(em, BPF_DW, BPF_REG_3, BPF_REG_3, 0);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_3, (int32_t)mem.offset);
+	emit_store_imm(em, BPF_DW, BPF_REG_10, slot, 0);
+	emit_mov_reg(em, BPF_REG_1, BPF_REG_10);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_1, slot);
+	emit_mov_imm(em, BPF_REG_2, 8);
+	emit_call_helper(em, BPF_FUNC_probe_read_kernel);
+	emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_10, slot);
+	emit_stack_release(em, mark);
+	return 0;
+}
+
+void cg_utrace_var(struct cg *cg, const struct expr *e,
+		   const struct prov_var *v)
+{
+	static const char *const args[] = { "di", "si", "dx", "r10", "r8", "r9" };
+	const struct cg_point *pt = cg->point;
+	bool enter = pt && pt->kind == CG_PROCESS && !strcmp(pt->tp, "sys_enter");
+	bool exit = pt && pt->kind == CG_PROCESS && !strcmp(pt->tp, "sys_exit");
+
+	if (e->target->comps.n || e->target->addressof) {
+		cg_unsupported(cg, e->tok, "'->', '[' and '&' on utrace variables");
+	} else if (!enter && !exit) {
+		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+			       "'%s' outside process.syscall probes",
+			       e->target->name));
+	} else if (v->index == 0 && enter) {
+		cg_load_ctx(cg, BPF_REG_1);
+		emit_load(&cg->em, BPF_DW, BPF_REG_0, BPF_REG_1, 8);
+		return;
+	} else if (v->index == 0) {
+		saved_reg(cg, e, "orig_ax");
+		return;
+	} else if (v->index < 0 && exit) {
+		cg_load_ctx(cg, BPF_REG_1);
+		emit_load(&cg->em, BPF_DW, BPF_REG_0, BPF_REG_1, 8);
+		return;
+	} else if (v->index > 0 && v->index <= 6 && enter) {
+		saved_reg(cg, e, args[v->index - 1]);
+		return;
+	} else {
+		cg_unsupported(cg, e->tok, arena_printf(cg->arena,
+			       "'%s' in this probe", e->target->name));
+	}
+	emit_mov_imm(&cg->em, BPF_REG_0, 0);
 }
