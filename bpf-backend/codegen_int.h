@@ -375,6 +375,11 @@ bool cg_entry_value(struct cg *cg, const struct expr *e);
 /* r0 = the string of $$vars, $$parms, $$locals, $$name, $$system */
 void cg_dollars(struct cg *cg, const struct expr *e);
 
+/* ---- codegen_quoted.c --------------------------------------------------- */
+
+/* kernel_string_quoted, user_string_quoted; false when e calls neither */
+bool cg_call_quoted(struct cg *cg, const struct expr *e);
+
 /* ---- codegen_task.c ----------------------------------------------------- */
 
 /* ppid, pexecname, euid, egid, ppfunc, probefunc, is_return, ...;

@@ -19,7 +19,8 @@ bpf_backend_libbpfgen_a_SOURCES = \
 	bpf-backend/codegen_ctxvar.c bpf-backend/codegen_mem.c \
 	bpf-backend/codegen_uprobe.c bpf-backend/codegen_stack.c \
 	bpf-backend/codegen_entry.c bpf-backend/codegen_dollars.c \
-	bpf-backend/codegen_process.c bpf-backend/codegen_task.c
+	bpf-backend/codegen_process.c bpf-backend/codegen_task.c \
+	bpf-backend/codegen_quoted.c
 bpf_backend_libbpfgen_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS) \
 	$(LIBDW_CFLAGS)
 

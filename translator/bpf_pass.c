@@ -118,7 +118,9 @@ static const char builtins_text[] =
 	"function addr:long () %{ /* bpf builtin */ %}\n"
 	"function uaddr:long () %{ /* bpf builtin */ %}\n"
 	"function register:long (name:string) %{ /* bpf builtin */ %}\n"
-	"function u_register:long (name:string) %{ /* bpf builtin */ %}\n";
+	"function u_register:long (name:string) %{ /* bpf builtin */ %}\n"
+	"function kernel_string_quoted:string (addr:long) %{ /* bpf builtin */ %}\n"
+	"function user_string_quoted:string (addr:long) %{ /* bpf builtin */ %}\n";
 
 int bpf_declare_builtins(struct program *prog, struct diags *d)
 {
