@@ -14,6 +14,12 @@
  * (location lists not covering the pc, pieces, DW_OP_entry_value) is
  * refused at the variable.  Register offsets in pt_regs come from kernel
  * BTF by member name; the DWARF register numbering is x86-64's.
+ *
+ * $p->a->b[i] on a DWARF variable walks the program's own DWARF types
+ * (opened here once per program file) with user-memory reads.  SDT
+ * marker arguments ($argN of process.mark) are AT&T operands parsed at
+ * translation time: %reg, N(%reg), $imm.  register("rax") and
+ * u_register() read a named register.
  */
 #include <dwarf.h>
 #include <errno.h>
