@@ -84,7 +84,8 @@ static void append_value(struct cg *cg, const struct expr *e, int buf,
 	ref->tok = e->tok;
 	ref->target = t;
 	ref->type = TYPE_LONG;
-	cg_long(cg, ref);
+	if (!cg_entry_param(cg, v->name))
+		cg_long(cg, ref);
 	tmp = cg_scratch_alloc(cg, e->tok, 24);
 	emit_mov_reg(em, BPF_REG_1, BPF_REG_0);
 	cg_hex_digits(cg, tmp);
@@ -101,6 +102,7 @@ static void var_list(struct cg *cg, const struct expr *e)
 	struct emitter *em = &cg->em;
 	int buf = cg_scratch_alloc(cg, e->tok, cg->slot);
 	int mark = emit_stack_mark(em), len = emit_stack_alloc(em, 8);
+	bool ret = dp->family == PROV_UPROBE && dp->u.uprobe.is_return;
 	bool first = true;
 	int i;
 
@@ -110,6 +112,9 @@ static void var_list(struct cg *cg, const struct expr *e)
 		const struct prov_var *v = dp->vars.v[i];
 
 		if (!listed(v, e->target->name))
+			continue;
+		/* .return: the parameters as they were at entry, no locals */
+		if (ret && !(v->dwarf && v->dwarf->is_param))
 			continue;
 		append_text(cg, e->tok, buf, len, arena_printf(cg->arena,
 			    "%s%s=%s", first ? "" : " ", v->name,
@@ -181,10 +186,7 @@ void cg_dollars(struct cg *cg, const struct expr *e)
 		return;
 	} else if (!strcmp(name, "$$vars") || !strcmp(name, "$$parms") ||
 		   !strcmp(name, "$$locals")) {
-		if (dp->family == PROV_UPROBE && dp->u.uprobe.is_return)
-			cg_unsupported(cg, e->tok, arena_printf(cg->arena,
-				       "'%s' in a .return probe", name));
-		else if (dp->family != PROV_TRACEPOINT &&
+		if (dp->family != PROV_TRACEPOINT &&
 			 dp->family != PROV_UPROBE)
 			cg_unsupported(cg, e->tok, arena_printf(cg->arena,
 				       "'%s' in this probe", name));

@@ -4,6 +4,8 @@
  * a parameter $x, or @entry(expr), read in a .return probe means its
  * value when the function was entered.
  *
+ * $$vars and $$parms there list the parameters' entry values.
+ *
  * Such a probe gets a second program, a uprobe at the function's
  * post-prologue pc (where pass 2 resolved the variables), which
  * evaluates every entry expression of the handler and stores the values
@@ -34,18 +36,63 @@ struct entry_scan {
 
 static void scan_expr(struct entry_scan *sc, const struct expr *e);
 
-static void add_saved(struct entry_scan *sc, const struct expr *e)
+/* name: the parameter a $$parms list reads, else NULL */
+static void add_saved_named(struct entry_scan *sc, const struct expr *e,
+			    const char *name)
 {
 	struct cg_point *pt = sc->pt;
+	int i;
 
+	for (i = 0; name && i < pt->nsaved; i++)
+		if (pt->saved_names[i] && !strcmp(pt->saved_names[i], name))
+			return;		/* one copy per parameter */
 	if (pt->nsaved == CG_ENTRY_MAX) {
 		sc->overflow = 1;
 		return;
 	}
-	if (!pt->saved)
+	if (!pt->saved) {
 		pt->saved = arena_alloc(sc->cg->arena,
 					CG_ENTRY_MAX * sizeof(*pt->saved));
+		pt->saved_names = arena_alloc(sc->cg->arena, CG_ENTRY_MAX *
+					      sizeof(*pt->saved_names));
+	}
+	pt->saved_names[pt->nsaved] = name;
 	pt->saved[pt->nsaved++] = e;
+}
+
+static void add_saved(struct entry_scan *sc, const struct expr *e)
+{
+	add_saved_named(sc, e, NULL);
+}
+
+/* $$vars and $$parms of a .return probe list the parameters' entry
+ * values: a plain read of each, saved under its name */
+static void add_params(struct entry_scan *sc, const struct expr *e)
+{
+	const struct prov_probe *dp = sc->pt->dp;
+	int i;
+
+	for (i = 0; i < dp->vars.n; i++) {
+		const struct prov_var *v = dp->vars.v[i];
+		struct target *t;
+		struct expr *ref;
+
+		if (v->src != PROV_VAR_DWARF || !v->dwarf || !v->dwarf->is_param ||
+		    (v->dwarf->val.kind != DWI_VAL_INT &&
+		     v->dwarf->val.kind != DWI_VAL_POINTER))
+			continue;
+		t = arena_alloc(sc->cg->arena, sizeof(*t));
+		ref = arena_alloc(sc->cg->arena, sizeof(*ref));
+		memset(t, 0, sizeof(*t));
+		memset(ref, 0, sizeof(*ref));
+		t->base = TB_DOLLAR;
+		t->name = arena_printf(sc->cg->arena, "$%s", v->name);
+		ref->kind = E_TARGET;
+		ref->tok = e->tok;
+		ref->target = t;
+		ref->type = TYPE_LONG;
+		add_saved_named(sc, ref, v->name);
+	}
 }
 
 /* Does the $name of this target read a DWARF parameter or local? */
@@ -86,6 +133,12 @@ static void scan_expr(struct entry_scan *sc, const struct expr *e)
 	if (e->kind == E_TARGET) {
 		if (is_entry_var(sc->pt, e)) {
 			add_saved(sc, e);
+			return;
+		}
+		if (e->target->base == TB_DOLLAR && !e->target->pretty &&
+		    (!strcmp(e->target->name, "$$vars") ||
+		     !strcmp(e->target->name, "$$parms"))) {
+			add_params(sc, e);
 			return;
 		}
 		for (i = 0; i < e->target->comps.n; i++) {
@@ -250,6 +303,23 @@ void cg_entry_load(struct cg *cg, const struct cg_point *pt)
 	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
 	emit_call_helper(em, BPF_FUNC_map_delete_elem);
 	emit_stack_release(em, mark);
+}
+
+/* r0 = the saved entry value of parameter name, if there is one */
+bool cg_entry_param(struct cg *cg, const char *name)
+{
+	const struct cg_point *pt = cg->point;
+	int i;
+
+	if (!pt || cg->entry_mode)
+		return false;
+	for (i = 0; i < pt->nsaved; i++)
+		if (pt->saved_names[i] && !strcmp(pt->saved_names[i], name)) {
+			emit_load(&cg->em, BPF_DW, BPF_REG_0, BPF_REG_10,
+				  cg->entry_slots + 8 * i);
+			return true;
+		}
+	return false;
 }
 
 /* r0 = the saved entry value of e, if e is one; false otherwise */

@@ -101,6 +101,7 @@ struct cg_point {
 	uint32_t file_dev;	/* the kernel's dev_t */
 	/* .return uprobes reading entry values (codegen_entry.c) */
 	const struct expr **saved;	/* $param and @entry operands */
+	const char **saved_names;	/* the parameter $$parms lists, or NULL */
 	int nsaved;
 	int entry_map;		/* their hash map */
 	const char *entry_attach;	/* the entry uprobe's prog fields */
@@ -369,6 +370,8 @@ void cg_entry_save(struct cg *cg, const struct cg_point *pt);
 void cg_entry_load(struct cg *cg, const struct cg_point *pt);
 /* r0 = e's value saved at entry; false when e is not one */
 bool cg_entry_value(struct cg *cg, const struct expr *e);
+/* r0 = parameter name's value saved at entry for $$parms; or false */
+bool cg_entry_param(struct cg *cg, const char *name);
 
 /* ---- codegen_dollars.c -------------------------------------------------- */
 
