@@ -217,11 +217,13 @@ static void prologue(struct cg *cg, const struct cg_point *pt)
 {
 	struct emitter *em = &cg->em;
 
-	if (pt && (pt->kind == CG_TIMER || pt->kind == CG_TRACE)) {
+	if (pt && pt->kind != CG_BEGIN && pt->kind != CG_END &&
+	    pt->kind != CG_ERROR) {
 		rt_ctl_ptr(cg, SONDE_CTL_STATE, cg->exit_label);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, 0);
 		emit_jcond_imm(em, BPF_JNE, BPF_REG_1, SONDE_STATE_RUNNING,
 			       cg->exit_label);
+		cg_point_filter(cg, pt);
 	}
 	rt_lookup0(cg, CG_MAP_SCRATCH, cg->exit_label);
 	emit_mov_reg(em, CG_SCRATCH, BPF_REG_0);
@@ -254,6 +256,13 @@ static void program_start(struct cg *cg, const struct cg_point *pt, int id)
 	cg->error_label = -1;
 	cg->act_slot = emit_stack_alloc(&cg->em, 8);
 	cg->key_slot = emit_stack_alloc(&cg->em, 8);
+	/* context variables read the context after helper calls */
+	cg->ctx_slot = 0;
+	if (pt && pt->kind != CG_BEGIN && pt->kind != CG_END &&
+	    pt->kind != CG_ERROR) {
+		cg->ctx_slot = emit_stack_alloc(&cg->em, 8);
+		emit_store(&cg->em, BPF_DW, BPF_REG_10, cg->ctx_slot, BPF_REG_1);
+	}
 	if (pt && pt->point)
 		cg_note(cg, pt->point->tok);
 	prologue(cg, pt);
@@ -379,6 +388,10 @@ static const char *section_of(struct cg *cg, const struct cg_point *pt,
 		return "perf_event";
 	case CG_TRACE:
 		return arena_printf(cg->arena, "tracepoint/%s", pt->tp);
+	case CG_RAW_TRACE:
+		return arena_printf(cg->arena, "raw_tracepoint/%s", pt->tp);
+	default:
+		return pt->section;
 	}
 	return "?";
 }
@@ -399,7 +412,24 @@ static void meta_prog(struct cg *cg, const char *name,
 	if (pt->kind == CG_TIMER)
 		fprintf(m, " perf_type=1 perf_config=0 period=%llu cpu=0",
 			(unsigned long long)pt->period_ns);
+	if (pt->attach)
+		fprintf(m, " %s", pt->attach);
 	fputc('\n', m);
+}
+
+/* A .return uprobe's entry values: a uprobe of their own (codegen_entry.c) */
+static void gen_entry_program(struct cg *cg, const struct cg_point *pt, int id)
+{
+	const char *name = arena_printf(cg->arena, "sonde_p%d_e", id);
+
+	cg->entry_mode = true;
+	program_start(cg, pt, id);
+	cg_entry_save(cg, pt);
+	program_end(cg, name, "uprobe", pt->pp);
+	cg->entry_mode = false;
+	if (cg->meta)
+		fprintf(cg->meta, "prog %s probe=%d %s\n", name, id,
+			pt->entry_attach);
 }
 
 static void gen_point(struct cg *cg, const struct cg_point *pt, int id,
@@ -409,6 +439,7 @@ static void gen_point(struct cg *cg, const struct cg_point *pt, int id,
 	const char *name = arena_printf(cg->arena, "sonde_p%d", id);
 
 	program_start(cg, pt, id);
+	cg_entry_load(cg, pt);
 	init_locals(cg, &p->locals);
 	if (pt->cond) {
 		cg_note(cg, pt->cond->tok);
@@ -421,6 +452,8 @@ static void gen_point(struct cg *cg, const struct cg_point *pt, int id,
 	}
 	program_end(cg, name, section_of(cg, pt, has_init), pt->pp);
 	meta_prog(cg, name, pt, id);
+	if (pt->nsaved)
+		gen_entry_program(cg, pt, id);
 }
 
 /* ---- the object ------------------------------------------------------------ */
@@ -438,9 +471,11 @@ static void add_fixed_maps(struct cg *cg)
 static void generate(struct cg *cg)
 {
 	bool has_init = any_init(cg);
-	int i;
+	int i, extra = 0;
 
-	cg->obj->progs = calloc(cg->npoints + 2, sizeof(*cg->obj->progs));
+	for (i = 0; i < cg->npoints; i++)
+		extra += cg->points[i].nsaved > 0;
+	cg->obj->progs = calloc(cg->npoints + 2 + extra, sizeof(*cg->obj->progs));
 	if (!cg->obj->progs) {
 		cg->errors++;
 		return;
@@ -475,6 +510,7 @@ int codegen(const struct program *prog, const struct cg_limits *lim,
 	if (cg_subs_finish(&cg))
 		cg.errors++;
 	cg_meta_finish(&cg);
+	cg_ctxvar_release(&cg);
 	obj->maps = cg.maps;
 	obj->nmaps = cg.nmaps;
 	if (cg.metabuf) {

@@ -117,6 +117,9 @@ void cg_call(struct cg *cg, const struct expr *e)
 	const struct builtin *b = find_builtin(e);
 	struct emitter *em = &cg->em;
 
+	if (cg_call_mem(cg, e) || cg_call_ctx(cg, e) || cg_call_stack(cg, e) ||
+	    cg_call_task(cg, e) || cg_call_quoted(cg, e))
+		return;
 	if (e->callee && e->callee->body) {
 		cg_call_function(cg, e);
 		return;

@@ -248,7 +248,6 @@ static const char *construct_name(const struct expr *e)
 	case E_REGEX: return "regular expression matching";
 	case E_HISTOGRAM: return "a histogram";
 	case E_EMBEDDED: return "embedded C";
-	case E_TARGET: return "a target variable";
 	case E_DEFINED: return "@defined";
 	case E_ENTRY: return "@entry";
 	case E_PERF: return "@perf";
@@ -307,7 +306,17 @@ void cg_long(struct cg *cg, const struct expr *e)
 	case E_HISTINDEX:
 		cg_hist_index(cg, e);
 		break;
+	case E_TARGET:
+		cg_target(cg, e);
+		break;
+	case E_ENTRY:
+		if (cg->entry_mode)
+			cg_long(cg, e->left);
+		else if (!cg_entry_value(cg, e))
+			goto unsupported;
+		break;
 	default:
+	unsupported:
 		cg_unsupported(cg, e->tok, construct_name(e));
 		emit_mov_imm(&cg->em, BPF_REG_0, 0);
 		break;

@@ -89,7 +89,13 @@ struct cg_global {
 };
 
 /* The probe points this backend runs */
-enum cg_point_kind { CG_BEGIN, CG_END, CG_ERROR, CG_TIMER, CG_TRACE };
+enum cg_point_kind { CG_BEGIN, CG_END, CG_ERROR, CG_TIMER, CG_TRACE,
+		     CG_RAW_TRACE, CG_UPROBE, CG_PERF, CG_PROCESS };
+
+struct prov_probe;
+struct prov_var;
+struct dbtf;
+struct dwi;
 
 struct cg_point {
 	enum cg_point_kind kind;
@@ -98,9 +104,26 @@ struct cg_point {
 	int64_t priority;	/* begin/end/error sequence number */
 	int order;		/* script order, for stable sorting */
 	uint64_t period_ns;	/* timer */
-	const char *tp;		/* kernel.trace: "sys/ev" */
+	const char *tp;		/* kernel.trace: "sys/ev"; raw: "ev" */
 	const char *pp;		/* the derived probe point: pp() */
 	const struct expr *cond;	/* if (cond), or NULL */
+	const struct prov_probe *dp;	/* pass 2's derived probe */
+	const char *section;	/* uprobe, perf, process: set by
+				   codegen_points.c, else NULL */
+	const char *attach;	/* fields of its metadata prog line */
+	int filter_arg;		/* process.end: the group_dead argument */
+	bool filter_leader;	/* process.end without it: pid == tid */
+	bool file_filter;	/* process("PATH"): the program is PATH */
+	int file_arg;		/* begin: the bprm argument */
+	int file_chain[6];	/* struct offsets to the file's inode */
+	uint64_t file_ino;
+	uint32_t file_dev;	/* the kernel's dev_t */
+	/* .return uprobes reading entry values (codegen_entry.c) */
+	const struct expr **saved;	/* $param and @entry operands */
+	const char **saved_names;	/* the parameter $$parms lists, or NULL */
+	int nsaved;
+	int entry_map;		/* their hash map */
+	const char *entry_attach;	/* the entry uprobe's prog fields */
 };
 
 struct cg_strtab {
@@ -182,6 +205,7 @@ struct cg {
 	int nlocals;
 	int act_slot;		/* r10 offset: actions remaining */
 	int key_slot;		/* r10 offset: u32 key of array map lookups */
+	int ctx_slot;		/* r10 offset: the program's context (r1) */
 	int scratch_top;	/* scratch bytes in use */
 	int scratch_max;
 	int exit_label;		/* return 0 */
@@ -198,6 +222,15 @@ struct cg {
 	bool dead;		/* the next instruction is unreachable */
 	bool *label_used;	/* per emitter label: some jump targets it */
 	int label_used_cap;
+
+	/* context variables (codegen_ctxvar.c) */
+	struct dbtf *btf;	/* kernel BTF, opened on first use */
+	bool btf_failed;
+	bool btf_borrowed;	/* pass 2's handle: not ours to close */
+	struct dwi *dwi;	/* a uprobe target's DWARF types ($p->a) */
+	const char *dwi_path;
+	bool entry_mode;	/* generating a .return probe's entry program */
+	int entry_slots;	/* r10 offset of the entry values */
 };
 
 /* ---- codegen.c ---------------------------------------------------------- */
@@ -237,6 +270,23 @@ struct cg_global *cg_global_of(const struct cg *cg, const struct vardecl *v);
 /* ---- codegen_points.c --------------------------------------------------- */
 
 int cg_resolve_points(struct cg *cg);
+/* The point's own test at the top of its handler (process.end) */
+void cg_point_filter(struct cg *cg, const struct cg_point *pt);
+
+/* ---- codegen_process.c -------------------------------------------------- */
+
+/* process.begin/.end: fill pt; 0, or -1 reported */
+int cg_process_point(struct cg *cg, const struct prov_probe *dp,
+		     struct cg_point *pt, const struct token *tok);
+/* Their test at the top of the handler: return unless it applies */
+void cg_process_filter(struct cg *cg, const struct cg_point *pt);
+/* Return unless there is no target() or the current process descends
+ * from it (within CG_TREE_DEPTH generations) */
+void cg_target_tree_filter(struct cg *cg, const struct cg_point *pt);
+#define CG_TREE_DEPTH 8
+/* r0 = $syscall, $argN or $return of process.syscall[.return] */
+void cg_utrace_var(struct cg *cg, const struct expr *e,
+		   const struct prov_var *v);
 
 /* ---- codegen_uses.c ----------------------------------------------------- */
 
@@ -288,6 +338,9 @@ void cg_str_copy(struct cg *cg, int reg, int off);
  * string whose pointer is in the stack slot */
 void cg_str_concat2(struct cg *cg, const struct token *tok, int reg, int off,
 		    int slot);
+/* Append the string at r3 to the buffer at scratch offset buf whose
+ * length is in stack slot len; updates len */
+void cg_str_append(struct cg *cg, int buf, int len);
 /* r0 = strcmp(r1, r2) as -1, 0 or 1; clobbers r1-r5 */
 void cg_strcmp(struct cg *cg);
 /* Zero size bytes (a multiple of 8) at reg + off */
@@ -452,6 +505,84 @@ bool cg_call_strfn(struct cg *cg, const struct expr *e);
 /* r0 = the length of the string at the pointer in r1 (<= MAXSTRINGLEN-1);
  * clobbers r1-r5 */
 void cg_strlen(struct cg *cg);
+/* ---- codegen_mem.c ------------------------------------------------------ */
+
+/* The memory-reading builtins (kernel_string, user_long, ...); false
+ * when e calls none of them */
+bool cg_call_mem(struct cg *cg, const struct expr *e);
+/* r0 = the size-byte value at the address in stack slot addr, extended;
+ * a fault raises "<what>0x<hex> [man error::fault]", or gives 0 when
+ * what is NULL */
+void cg_read_scalar(struct cg *cg, int addr, int size, bool is_signed,
+		    bool user, const char *what, const struct token *tok);
+/* Sign- or zero-extend the low size bytes of reg */
+void cg_extend(struct cg *cg, int reg, int size, bool is_signed);
+/* The 16 hex digits of r1 at scratch offset off, a NUL after them;
+ * r4 = how many leading zero digits to skip (at most 15) */
+void cg_hex_digits(struct cg *cg, int off);
+/* Raise "<prefix>0x<hex of stack slot addr><suffix>" at tok */
+void cg_raise_fault(struct cg *cg, const char *prefix, const char *suffix,
+		    int addr, const struct token *tok);
+
+/* ---- codegen_ctxvar.c --------------------------------------------------- */
+
+/* The kernel BTF (pass 2's, or opened once); NULL when unreadable */
+struct dbtf *cg_kernel_btf(struct cg *cg);
+/* r0 = the long value of a $var chain or @cast */
+void cg_target(struct cg *cg, const struct expr *e);
+/* reg = the program's context pointer */
+void cg_load_ctx(struct cg *cg, int reg);
+/* The derived probe's context variable name (without '$'), or NULL */
+const struct prov_var *cg_find_var(const struct cg *cg, const char *name);
+void cg_ctxvar_release(struct cg *cg);
+
+/* ---- codegen_uprobe.c --------------------------------------------------- */
+
+/* r0 = a DWARF variable of a uprobe, or $return */
+void cg_uprobe_var(struct cg *cg, const struct expr *e,
+		   const struct prov_var *v);
+/* Context builtins of uprobes and the task: returnval, int_arg, ...,
+ * task_current; false when e calls none of them */
+bool cg_call_ctx(struct cg *cg, const struct expr *e);
+/* reg = the probed task's DWARF register regno (or CG_REG_CS) from the
+ * pt_regs at the start of the context (uprobes, perf events); 0, or -1
+ * reported */
+int cg_load_reg(struct cg *cg, int reg, int regno, const struct token *tok);
+#define CG_REG_CS 1000		/* the code segment: user or kernel mode */
+
+/* ---- codegen_entry.c ---------------------------------------------------- */
+
+/* Find a .return uprobe's entry values, add their map; 0 or -1 */
+int cg_entry_plan(struct cg *cg, struct cg_point *pt);
+/* The entry program's body */
+void cg_entry_save(struct cg *cg, const struct cg_point *pt);
+/* The .return program's start: its call's values, or return */
+void cg_entry_load(struct cg *cg, const struct cg_point *pt);
+/* r0 = e's value saved at entry; false when e is not one */
+bool cg_entry_value(struct cg *cg, const struct expr *e);
+/* r0 = parameter name's value saved at entry for $$parms; or false */
+bool cg_entry_param(struct cg *cg, const char *name);
+
+/* ---- codegen_dollars.c -------------------------------------------------- */
+
+/* r0 = the string of $$vars, $$parms, $$locals, $$name, $$system */
+void cg_dollars(struct cg *cg, const struct expr *e);
+
+/* ---- codegen_quoted.c --------------------------------------------------- */
+
+/* kernel_string_quoted, user_string_quoted; false when e calls neither */
+bool cg_call_quoted(struct cg *cg, const struct expr *e);
+
+/* ---- codegen_task.c ----------------------------------------------------- */
+
+/* ppid, pexecname, euid, egid, ppfunc, probefunc, is_return, ...;
+ * false when e calls none of them */
+bool cg_call_task(struct cg *cg, const struct expr *e);
+
+/* ---- codegen_stack.c ---------------------------------------------------- */
+
+/* print_backtrace, print_ubacktrace, ...; false when e calls none */
+bool cg_call_stack(struct cg *cg, const struct expr *e);
 
 /* ---- codegen_meta.c ----------------------------------------------------- */
 

@@ -294,9 +294,17 @@ void cg_str(struct cg *cg, const struct expr *e)
 		cg_print(cg, e);
 		cg_str_literal(cg, e->tok, "", 0);
 		break;
+	case E_TARGET:
+		cg_dollars(cg, e);
+		break;
 	default:
 		cg_unsupported(cg, e->tok, "this string expression");
 		cg_str_literal(cg, e->tok, "", 0);
 		break;
 	}
+}
+
+void cg_str_append(struct cg *cg, int buf, int len)
+{
+	append(cg, buf, len);
 }

@@ -21,8 +21,14 @@ bpf_backend_libbpfgen_a_SOURCES = \
 	bpf-backend/codegen_var.c \
 	bpf-backend/codegen_sub.c bpf-backend/codegen_foreach.c \
 	bpf-backend/codegen_iter.c bpf-backend/codegen_iter.h \
-	bpf-backend/codegen_stats.c
-bpf_backend_libbpfgen_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
+	bpf-backend/codegen_stats.c \
+	bpf-backend/codegen_ctxvar.c bpf-backend/codegen_mem.c \
+	bpf-backend/codegen_uprobe.c bpf-backend/codegen_stack.c \
+	bpf-backend/codegen_entry.c bpf-backend/codegen_dollars.c \
+	bpf-backend/codegen_process.c bpf-backend/codegen_task.c \
+	bpf-backend/codegen_quoted.c
+bpf_backend_libbpfgen_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS) \
+	$(LIBDW_CFLAGS)
 
 # test_emit needs no kernel; test_object loads into the running kernel and
 # exits 77 (skip) without root or BPF.

@@ -48,6 +48,8 @@ static int attach_uprobe(struct session *s, struct bpf_program *p,
 	pid_t pid = -1;
 
 	opts.retprobe = !strncmp(bpf_program__section_name(p), "uretprobe", 9);
+	/* an SDT marker's semaphore: the kernel counts the probes on it */
+	opts.ref_ctr_offset = (size_t)mp->semaphore;
 	if (mp->pid == META_PID_TARGET) {
 		pid = s->child.pid ? s->child.pid : (pid_t)s->opt->target;
 		if (!pid)
@@ -140,6 +142,15 @@ static void report(struct session *s, struct bpf_program *p, int err)
 	const struct meta_str *pp = mp ? meta_probe(&s->meta, mp->probe) : NULL;
 	const char *why = err == -ESRCH && mp && mp->pid == META_PID_TARGET
 		? "no target process (-c or -x)" : strerror(-err);
+
+	/* perf_event_open's ENOENT: the event does not exist here, most
+	 * often hardware counters in a VM without a virtual PMU */
+	if (mp && mp->perf && err == -ENOENT)
+		why = mp->perf_type == PERF_TYPE_HARDWARE
+		      ? "this host has no hardware perf events (no CPU PMU; "
+			"perf_event_open: No such file or directory)"
+		      : "this perf event does not exist on this host "
+			"(perf_event_open: No such file or directory)";
 
 	if (pp)
 		log_fail("bpf: cannot attach program '%s' for probe %s: %s",

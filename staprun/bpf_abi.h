@@ -123,7 +123,9 @@ enum sonde_rec_kind {
 	/* warn(): struct sonde_rec_warn */
 	SONDE_REC_WARN = 5,
 	/* print(@hist_*(s)): struct sonde_rec_hist */
-	SONDE_REC_HIST = 6
+	SONDE_REC_HIST = 6,
+	/* print_backtrace() and friends: struct sonde_rec_stack */
+	SONDE_REC_STACK = 7
 };
 
 struct sonde_rec {
@@ -174,6 +176,27 @@ struct sonde_rec_hist {
 	int32_t start, stop, interval;
 	uint32_t newline;
 	uint32_t pad;
+};
+
+/*
+ * STACK: id = SONDE_STACK_* flags; SONDE_STACK_MAX u64 slots follow, the
+ * first nframes holding return addresses as bpf_get_stack wrote them,
+ * innermost first.  staprun prints one line per frame with its symbol:
+ * kernel addresses from kallsyms, user addresses (SONDE_STACK_USER) from
+ * process pid's mappings.
+ */
+#define SONDE_STACK_MAX		20	/* MAXBACKTRACE */
+#define SONDE_STACK_USER	0x1	/* user addresses of process pid */
+#define SONDE_STACK_BRIEF	0x2	/* "sym+0xoff" lines, no address */
+#define SONDE_STACK_TEXT	0x4	/* a string slot follows instead of the
+					 * frames: backtrace()'s "0x.. 0x.."
+					 * text (print_stack); nframes is 0 */
+
+struct sonde_rec_stack {
+	uint32_t kind;		/* SONDE_REC_STACK */
+	uint32_t id;		/* SONDE_STACK_* flags */
+	uint32_t pid;		/* tgid, for SONDE_STACK_USER */
+	uint32_t nframes;	/* <= SONDE_STACK_MAX */
 };
 
 /* ---- Globals in maps (for VAR=VALUE and printing at exit) --------------- */

@@ -182,6 +182,7 @@ static void cleanup(struct session *s)
 {
 	detach_all(s);
 	transport_close(s);
+	stack_release(s);
 	child_kill(&s->child);
 	output_close(&s->out);
 	session_unload(s);

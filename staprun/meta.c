@@ -278,6 +278,8 @@ static int prog_field(struct parser *p, struct meta_prog *g,
 		return dup_str(p, f, &g->path);
 	if (!strcmp(f->key, "offset"))
 		return num_u64(p, f, UINT64_MAX, &g->offset);
+	if (!strcmp(f->key, "semaphore"))
+		return num_u64(p, f, UINT64_MAX, &g->semaphore);
 	if (!strcmp(f->key, "pid")) {
 		if (!strcmp(f->val, "target")) {
 			g->pid = META_PID_TARGET;
@@ -332,8 +334,9 @@ static int do_prog(struct parser *p, struct field *f, int nf)
 		return err;
 	if (g->perf && !g->period == !g->freq)
 		return fail(p, "prog '%s': give one of period and freq", g->name);
-	if (!g->path && (g->offset || g->pid != META_PID_ALL))
-		return fail(p, "prog '%s': offset or pid without path", g->name);
+	if (!g->path && (g->offset || g->semaphore || g->pid != META_PID_ALL))
+		return fail(p, "prog '%s': offset, semaphore or pid without path",
+			    g->name);
 	if (g->path && g->perf)
 		return fail(p, "prog '%s': both path and perf_type", g->name);
 	return 0;

@@ -37,6 +37,8 @@ struct meta_prog {
 	uint32_t probe;		/* probe id, or SONDE_NO_ID */
 	char *path;		/* uprobe: binary; NULL otherwise */
 	uint64_t offset;	/* uprobe: file offset in path */
+	uint64_t semaphore;	/* uprobe: file offset of an SDT semaphore
+				 * the kernel counts (ref_ctr_offset), 0 */
 	long pid;		/* uprobe: pid, META_PID_ALL or META_PID_TARGET */
 	int perf;		/* perf_event: perf_type given */
 	uint32_t perf_type;	/* PERF_TYPE_* */

@@ -12,6 +12,7 @@
  *	run.c		begin/end/error programs, the control map, the main loop
  *	transport.c	the ring buffer: records to output and messages
  *	output.c	printf records formatted with runtime/format.c
+ *	stack.c		stack records printed with symbols
  *	globals.c	NAME=VALUE before begin; unread globals at exit
  *	child.c		the -c command
  *
@@ -32,6 +33,7 @@ struct bpf_object;
 struct bpf_program;
 struct bpf_link;
 struct ring_buffer;
+struct stack_syms;
 
 struct options {
 	const char *object;	/* NAME.bpf.o */
@@ -94,6 +96,7 @@ struct session {
 	int child_failed;		/* -c command failed: exit status 1 */
 	int run_failed;			/* staprun could not do its part */
 	uint64_t errors;		/* errors of the whole run, at its end */
+	struct stack_syms *stacks;	/* symbol caches of stack.c */
 };
 
 /* Signals: set by the handlers, read by run.c */
@@ -120,6 +123,10 @@ int transport_poll(struct session *s, int timeout_ms);
 int transport_drain(struct session *s);
 /* Handle one ring buffer sample (also used by the unit test). */
 int transport_sample(struct session *s, const void *data, size_t size);
+
+/* stack.c: one STACK record at p; *used gets its length */
+int stack_record(struct session *s, const char *p, size_t avail, size_t *used);
+void stack_release(struct session *s);
 
 /* output.c */
 int output_open(struct output *o, const struct meta *m, const char *path);

@@ -127,7 +127,7 @@ static void test_bad(void)
 	expect_error("sonde-meta 1\nprog p perf_type=1\n",
 		     "line 2: prog 'p': give one of period and freq");
 	expect_error("sonde-meta 1\nprog p offset=4\n",
-		     "line 2: prog 'p': offset or pid without path");
+		     "line 2: prog 'p': offset, semaphore or pid without path");
 	expect_error("sonde-meta 1\nprog p color=red\n",
 		     "line 2: unknown prog field 'color'");
 	expect_error("sonde-meta 1\nglobal g type=long\n",

@@ -158,6 +158,8 @@ static int handle_record(struct session *s, const char *p, size_t avail,
 		return handle_warn(s, p, avail, used);
 	case SONDE_REC_HIST:
 		return output_hist(&s->out, p, avail, used);
+	case SONDE_REC_STACK:
+		return stack_record(s, p, avail, used);
 	}
 	return -EINVAL;
 }

@@ -320,10 +320,10 @@ static enum value_type infer_expr(struct infer *in, struct expr *e, enum value_t
 		need(in, e->left, TYPE_LONG);
 		return settle(in, e, TYPE_LONG, want);
 	case E_TARGET:
-		/* $$vars-style and pretty-printed values are strings */
+		/* $$vars-style ($$return: "return=0x..") and pretty-printed
+		 * values are strings */
 		return settle(in, e, e->target->pretty ||
-			      (e->target->base == TB_DOLLAR && e->target->name[1] == '$' &&
-			       strcmp(e->target->name, "$$return"))
+			      (e->target->base == TB_DOLLAR && e->target->name[1] == '$')
 			      ? TYPE_STRING : TYPE_LONG, want);
 	case E_EMBEDDED:
 		return settle(in, e, strstr(e->str, "/* string */") ? TYPE_STRING : TYPE_LONG,

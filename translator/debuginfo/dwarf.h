@@ -82,6 +82,22 @@ struct dwi_loc {
 				 * code generator's job. */
 };
 
+/* The shape of a value, for code that reads one (dwarf_frame.c):
+ * typedefs and qualifiers stripped. */
+enum dwi_val_kind {
+	DWI_VAL_OTHER,		/* void, float, function: not readable as a long */
+	DWI_VAL_INT,		/* base integer types, enums, bool */
+	DWI_VAL_POINTER,	/* pointers and references */
+	DWI_VAL_ARRAY,		/* its address is the value */
+	DWI_VAL_AGGREGATE,	/* struct, union, class */
+};
+
+struct dwi_scalar {
+	enum dwi_val_kind kind;
+	int size;		/* bytes (INT, POINTER, AGGREGATE) */
+	bool is_signed;
+};
+
 struct dwi_var {
 	char *name;
 	char *type;		/* stap-style: "int", "char const*" */
@@ -92,6 +108,7 @@ struct dwi_var {
 	struct dwi_loc loc;	/* DW_AT_location at the pc */
 	bool has_const_value;	/* DW_AT_const_value instead of a location */
 	int64_t const_value;	/* when it is a plain integer */
+	struct dwi_scalar val;	/* the shape of its type */
 };
 
 struct dwi_vars {
@@ -99,6 +116,9 @@ struct dwi_vars {
 	size_t n;
 	struct dwi_var *v;	/* innermost scope first, DIE order within */
 	struct dwi_loc frame_base; /* the enclosing subprogram's, at pc */
+	struct dwi_loc cfa;	/* when frame_base is DW_OP_call_frame_cfa:
+				 * the CFA rule at pc from the CFI, as ops
+				 * (e.g. DW_OP_breg7 8); else not present */
 };
 
 /* Parameters and locals in scope at pc, from the innermost scope out to
@@ -111,6 +131,46 @@ struct dwi_vars {
 struct dwi_vars *dwi_vars_at(struct dwi *d, const struct dwi_func *fn,
 			     uint64_t pc);
 void dwi_vars_free(struct dwi_vars *vs);	/* NULL is fine */
+
+/* --- Reading values (dwarf_frame.c) --------------------------------- */
+
+/* The shape of fn's return type; -ENOENT for void. */
+int dwi_return_scalar(struct dwi *d, const struct dwi_func *fn,
+		      struct dwi_scalar *out);
+
+/* The canonical frame address rule at DWARF pc, from .eh_frame or
+ * .debug_frame; out->ops is the caller's (free()).  -ENOENT: no CFI
+ * covers pc. */
+int dwi_cfa_at(struct dwi *d, uint64_t pc, struct dwi_loc *out);
+
+/* A type by DIE offset (a struct dwi_var's type_die, a member's type). */
+struct dwi_type {
+	struct dwi_scalar val;	/* its shape */
+	Dwarf_Off stripped;	/* the type without typedefs and qualifiers */
+	char *name;		/* stap-style name of that; caller frees */
+	Dwarf_Off target;	/* POINTER, ARRAY: pointee / element (0 void) */
+	int64_t elem_size;	/* its byte size, -1 when unknown */
+	int64_t nelems;		/* ARRAY: element count, 0 unknown */
+};
+int dwi_type_at(struct dwi *d, Dwarf_Off type, struct dwi_type *out);
+
+/* Member 'name' of a struct, union or class type (typedefs stripped),
+ * found through anonymous members; -EINVAL when not an aggregate,
+ * -ENOENT when absent. */
+struct dwi_member {
+	Dwarf_Off type;		/* declared type */
+	uint64_t offset;	/* bytes from the start of the aggregate */
+	int bit_offset;		/* bitfields: first bit in byte 'offset', LSB 0 */
+	int bit_size;		/* 0 for ordinary members */
+};
+int dwi_member(struct dwi *d, Dwarf_Off type, const char *name,
+	       struct dwi_member *out);
+
+/* Every named member of an aggregate type in declaration order,
+ * anonymous members flattened (for "alternatives:" lists). */
+typedef void (*dwi_member_name_cb)(const char *name, void *arg);
+int dwi_member_names(struct dwi *d, Dwarf_Off type, dwi_member_name_cb cb,
+		     void *arg);
 
 /* --- Lines (dwarf_line.c) -------------------------------------------- */
 

@@ -28,4 +28,7 @@ char *dwi_type_name(Dwarf_Die *type);
 /* The type name of a DIE's DW_AT_type, "void" without one. */
 char *dwi_die_type(Dwarf_Die *die, Dwarf_Off *type_off);
 
+/* The shape of a type DIE (dwarf_frame.c). */
+void dwi_scalar_of_type(Dwarf_Die *type, struct dwi_scalar *out);
+
 #endif

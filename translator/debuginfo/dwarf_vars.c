@@ -75,6 +75,13 @@ static void push_var(struct dwi_vars *vs, size_t *cap, Dwarf_Die *die,
 	memset(v, 0, sizeof(*v));
 	v->name = dbg_xstrdup(name);
 	v->type = dwi_die_type(die, &v->type_die);
+	{
+		Dwarf_Attribute a;
+		Dwarf_Die tmem, *t = dwarf_formref_die(
+			dwarf_attr_integrate(die, DW_AT_type, &a), &tmem);
+
+		dwi_scalar_of_type(t, &v->val);
+	}
 	v->is_param = dwarf_tag(die) == DW_TAG_formal_parameter;
 	dwarf_decl_line(die, &v->decl_line);
 	v->scope = scope;
@@ -159,6 +166,9 @@ struct dwi_vars *dwi_vars_at(struct dwi *d, const struct dwi_func *fn,
 	for (int s = 0; s < use; s++)
 		scope_vars(vs, &cap, &scopes[s], s, pc);
 	frame_base(scopes, n, pc, &vs->frame_base);
+	if (vs->frame_base.available && vs->frame_base.nops == 1 &&
+	    vs->frame_base.ops[0].atom == DW_OP_call_frame_cfa)
+		dwi_cfa_at(d, pc, &vs->cfa);
 	free(scopes);
 	return vs;
 }
@@ -174,5 +184,6 @@ void dwi_vars_free(struct dwi_vars *vs)
 	}
 	free(vs->v);
 	free(vs->frame_base.ops);
+	free(vs->cfa.ops);
 	free(vs);
 }

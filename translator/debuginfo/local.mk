@@ -16,7 +16,8 @@ translator_debuginfo_libdebuginfo_a_SOURCES = \
 	translator/debuginfo/kallsyms.c translator/debuginfo/kallsyms.h \
 	translator/debuginfo/dwarf.h translator/debuginfo/dwarf_int.h \
 	translator/debuginfo/dwarf_load.c translator/debuginfo/dwarf_name.c \
-	translator/debuginfo/dwarf_vars.c translator/debuginfo/dwarf_line.c
+	translator/debuginfo/dwarf_vars.c translator/debuginfo/dwarf_line.c \
+	translator/debuginfo/dwarf_frame.c
 DEBUGINFO_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS) $(LIBDW_CFLAGS)
 translator_debuginfo_libdebuginfo_a_CFLAGS = $(DEBUGINFO_CFLAGS)
 

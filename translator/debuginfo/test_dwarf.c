@@ -73,6 +73,67 @@ static void check_vars(struct dwi *d, const struct dwi_func *fn,
 	}
 	CHECK(vs->frame_base.available && vs->frame_base.nops == 1 &&
 	      vs->frame_base.ops[0].atom == DW_OP_call_frame_cfa);
+	/* the CFA rule from the CFI: a register plus an offset */
+	CHECK(vs->cfa.available && vs->cfa.nops == 1 &&
+	      (vs->cfa.ops[0].atom == DW_OP_bregx ||
+	       (vs->cfa.ops[0].atom >= DW_OP_breg0 &&
+		vs->cfa.ops[0].atom <= DW_OP_breg31)));
+	dwi_vars_free(vs);
+}
+
+static void count_name(const char *name, void *arg)
+{
+	(void)name;
+	(*(int *)arg)++;
+}
+
+/* Value shapes, types and members for code generators: add_points's
+ * $p (struct point *), $scale (long), $buf (char[16]). */
+static void check_types(struct dwi *d, const struct dwi_func *fn)
+{
+	struct dwi_vars *vs;
+	struct dwi_type t, pt;
+	struct dwi_member m;
+	struct dwi_scalar ret;
+	uint64_t pc;
+	int nnames;
+
+	CHECK_INT(dwi_prologue_end(d, fn, &pc), 0);
+	vs = dwi_vars_at(d, fn, pc);
+	CHECK(vs && vs->n >= 5);
+	if (!vs || vs->n < 5)
+		return;
+	CHECK_STR(vs->v[0].name, "p");
+	CHECK_INT(vs->v[0].val.kind, DWI_VAL_POINTER);
+	CHECK_INT(vs->v[0].val.size, 8);
+	CHECK_INT(vs->v[2].val.kind, DWI_VAL_INT);
+	CHECK_INT(vs->v[2].val.size, 8);
+	CHECK(vs->v[2].val.is_signed);
+	CHECK_INT(vs->v[4].val.kind, DWI_VAL_ARRAY);
+	CHECK_INT(dwi_type_at(d, vs->v[0].type_die, &t), 0);
+	CHECK_STR(t.name, "struct point*");
+	CHECK_INT(t.elem_size, 16);
+	CHECK_INT(dwi_type_at(d, t.target, &pt), 0);
+	CHECK_STR(pt.name, "struct point");
+	CHECK_INT(pt.val.kind, DWI_VAL_AGGREGATE);
+	CHECK_INT(dwi_member(d, t.target, "y", &m), 0);
+	CHECK_INT(m.offset, 4);
+	CHECK_INT(m.bit_size, 0);
+	CHECK_INT(dwi_member(d, t.target, "label", &m), 0);
+	CHECK_INT(m.offset, 8);
+	CHECK_INT(dwi_member(d, t.target, "z", &m), -ENOENT);
+	CHECK_INT(dwi_member(d, vs->v[0].type_die, "x", &m), -EINVAL);
+	nnames = 0;
+	CHECK_INT(dwi_member_names(d, t.target, count_name, &nnames), 0);
+	CHECK_INT(nnames, 3);	/* x y label */
+	free(t.name);
+	free(pt.name);
+	CHECK_INT(dwi_type_at(d, vs->v[4].type_die, &t), 0);
+	CHECK_INT(t.nelems, 16);
+	CHECK_INT(t.elem_size, 1);
+	free(t.name);
+	CHECK_INT(dwi_return_scalar(d, fn, &ret), 0);
+	CHECK(ret.kind == DWI_VAL_INT && ret.size == 8 && ret.is_signed);
 	dwi_vars_free(vs);
 }
 
@@ -90,6 +151,7 @@ static void check_functions(struct dwi *d, const char *bin)
 		CHECK_INT(fn->entry_pc, test_nm_addr(bin, "", "add_points"));
 		check_vars(d, fn, "$p:struct point* $tag:char const* $scale:long int "
 			   "$sum:int $buf:char[]", 3);
+		check_types(d, fn);
 		/* The probe point is past the prologue, on the first statement. */
 		CHECK_INT(dwi_prologue_end(d, fn, &pc), 0);
 		CHECK(pc > fn->entry_pc && pc < fn->high_pc);

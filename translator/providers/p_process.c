@@ -156,8 +156,14 @@ static int dwarf_func(const struct dwi_func *fn, void *arg)
 	p->u.uprobe.has_dwarf = true;
 	prov_set_str(c, p, "function", dwarf_name(w, fn));
 	ret = is_return ? dwi_return_type(w->dwi, fn) : NULL;
-	if (ret)
-		prov_add_var(c, p, "return", ret, PROV_VAR_DWARF_RETURN);
+	if (ret) {
+		/* the backends read $return by the shape of its type */
+		struct dwi_var *rv = arena_alloc(c->arena, sizeof(*rv));
+
+		memset(rv, 0, sizeof(*rv));
+		dwi_return_scalar(w->dwi, fn, &rv->val);
+		prov_add_var(c, p, "return", ret, PROV_VAR_DWARF_RETURN)->dwarf = rv;
+	}
 	free(ret);
 	prov_add_dwarf_vars(w->b->ctx, p, w->dwi, fn, pc);
 	w->n++;

@@ -80,6 +80,7 @@ static int one_event(const char *system, const char *event, void *arg)
 	if (proto) {
 		p->u.trace.kind = PROV_TP_BTF;
 		p->u.trace.btf_id = proto->id;
+		p->u.trace.btf = w->btf;
 		p->needs = PROV_NEED_TRACEPOINT | PROV_NEED_BTF;
 		btf_vars(c, p, proto);
 		dbtf_proto_free(proto);

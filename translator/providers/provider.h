@@ -31,6 +31,7 @@
 #include "translator/ast.h"
 #include "translator/diag.h"
 
+struct dbtf;
 struct dwi_var;
 struct dwi_vars;
 struct sdt_arg;
@@ -84,6 +85,10 @@ struct prov_trace {
 	const char *system, *event;
 	enum prov_tp_kind kind;
 	uint32_t btf_id;	/* PROV_TP_BTF: the btf_trace_<event> typedef */
+	struct dbtf *btf;	/* PROV_TP_BTF: the kernel BTF that btf_id and
+				 * the arguments' btf_type index (the
+				 * context's; backends may use it to lay out
+				 * $p->a chains without loading BTF again) */
 	int event_id;		/* tracefs ID for perf_event_open, -1 unread */
 };
 
