@@ -20,6 +20,7 @@
 #include "translator/elaborate.h"
 #include "translator/tapsets.h"
 #include "translator/kconfig.h"
+#include "translator/module_pass.h"
 #include "translator/parse.h"
 #include "translator/passtime.h"
 #include "translator/providers/listing.h"
@@ -41,6 +42,9 @@ struct options {
 	const char *release;         /* -r */
 	const char *compatible;
 	struct bpf_pass_opts bpf;    /* passes 3-5 of --runtime=bpf */
+	struct module_pass_opts mod; /* passes 3-5 of --runtime=kernel */
+	const char *defines[64];     /* -D NAME[=VALUE] */
+	const char *make_args[64];   /* -B NAME=VALUE */
 	const char *tapset_dirs[64]; /* -I DIR..., then $SONDE_TAPSETS, then ours */
 	int ntapset_dirs;
 	bool pass_given;             /* -p was given */
@@ -68,7 +72,11 @@ static void usage(FILE *out)
 	      "   -g         guru mode\n"
 	      "   -e SCRIPT  run given script instead of file\n"
 	      "   -I DIR     look in DIR for additional .stp script files\n"
-	      "   -r RELEASE cross-compile to kernel RELEASE\n"
+	      "   -r RELEASE cross-compile to kernel RELEASE (or a build directory)\n"
+	      "   -m MODULE  set the name of the compiled module\n"
+	      "   -k         keep the temporary directory\n"
+	      "   -D NM=VAL  emit macro definition into generated C code\n"
+	      "   -B NM=VAL  pass option to kbuild make\n"
 	      "   --runtime=MODE  set the pass-5 runtime mode (kernel, bpf)\n"
 	      "   --compatible=VERSION  suppress incompatible language changes\n",
 	      out);
@@ -248,9 +256,7 @@ static void *run_passes(void *arg)
 	if (r->status == 0 && o->last_pass > 2 && bpf) {
 		r->status = bpf_passes(&prog, &o->bpf, &d);
 	} else if (r->status == 0 && o->last_pass > 2) {
-		fprintf(stderr, "stap: pass %d is not implemented yet; use -p1 or -p2\n",
-			o->last_pass);
-		r->status = 1;
+		r->status = module_passes(&prog, &o->mod, &d);
 	}
 	prov_ctx_free(prov);
 	kconfig_free(kc);
@@ -275,6 +281,27 @@ static int run_on_big_stack(struct run *r)
 	}
 	pthread_attr_destroy(&attr);
 	return r->status;
+}
+
+#ifndef SONDE_SRC_TAPSET_DIR
+#define SONDE_SRC_TAPSET_DIR SONDE_TAPSET_DIR
+#endif
+
+/* Running from the build tree (translator/libtranslator.a beside us):
+ * the source tree's tapsets, not the installed ones */
+static bool in_build_tree(void)
+{
+	char self[4096], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+
+	if (n <= 0)
+		return false;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return false;
+	strcpy(slash, "/libtranslator.a");
+	return access(self, R_OK) == 0;
 }
 
 static void add_tapset_dir(struct options *o, const char *dir)
@@ -312,7 +339,7 @@ int main(int argc, char **argv)
 	struct options o = { .last_pass = 5, .runtime = "kernel" };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+hVp:ve:gwuI:D:r:m:ko:c:x:T:s:l:L:", longopts,
+	while ((c = getopt_long(argc, argv, "+hVp:ve:gwuI:D:B:r:m:ko:c:x:T:s:l:L:", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -372,7 +399,15 @@ int main(int argc, char **argv)
 		case 'c': o.bpf.command = optarg; break;
 		case 'x': o.bpf.target_pid = optarg; break;
 		case 'T': o.bpf.timeout = optarg; break;
-		case 'u': case 'D': case 's':
+		case 'D':
+			if (o.mod.ndefines < 64)
+				o.defines[o.mod.ndefines++] = optarg;
+			break;
+		case 'B':
+			if (o.mod.nmake_args < 64)
+				o.make_args[o.mod.nmake_args++] = optarg;
+			break;
+		case 'u': case 's':
 			/* accepted now, used by the passes that will need them */
 			break;
 		default:
@@ -398,8 +433,20 @@ int main(int argc, char **argv)
 	o.bpf.last_pass = o.last_pass;
 	o.bpf.verbose = o.verbose;
 	o.bpf.suppress_warnings = o.suppress_warnings;
+	o.mod.last_pass = o.last_pass;
+	o.mod.verbose = o.verbose;
+	o.mod.suppress_warnings = o.suppress_warnings;
+	o.mod.module_name = o.bpf.module_name;
+	o.mod.keep_tmpdir = o.bpf.keep_tmpdir;
+	o.mod.outfile = o.bpf.outfile;
+	o.mod.command = o.bpf.command;
+	o.mod.target_pid = o.bpf.target_pid;
+	o.mod.timeout = o.bpf.timeout;
+	o.mod.release = o.release;
+	o.mod.defines = o.defines;
+	o.mod.make_args = o.make_args;
 	add_env_tapset_dirs(&o);
-	add_tapset_dir(&o, SONDE_TAPSET_DIR);
+	add_tapset_dir(&o, in_build_tree() ? SONDE_SRC_TAPSET_DIR : SONDE_TAPSET_DIR);
 
 	struct run r = { .opts = &o };
 	return run_on_big_stack(&r);

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * probes.c - running a handler, and the probe kinds: timers (hrtimers)
+ * and kernel tracepoints (begin/end/error are run by session.c).
+ *
+ * Every hit goes through sonde_run(): interrupts off, the session in
+ * the state the probe kind needs, this CPU's context free (else the hit
+ * is skipped and counted: a handler interrupted by an NMI-context probe,
+ * or a probe fired from inside the runtime), the globals lock when the
+ * handler uses globals (MAXTRYLOCK attempts, else skipped), then the
+ * handler with a fresh MAXACTION budget; an error it left is reported
+ * once here.
+ */
+
+static atomic_t sonde_state = ATOMIC_INIT(SONDE_STARTING);
+static atomic64_t sonde_skipped;
+static struct sonde_context **sonde_contexts;	/* per possible CPU */
+static DEFINE_RAW_SPINLOCK(sonde_globals_lock);
+
+static bool sonde_lock_globals(void)
+{
+	int i;
+
+	for (i = 0; i < MAXTRYLOCK; i++) {
+		if (raw_spin_trylock(&sonde_globals_lock))
+			return true;
+		ndelay(100);
+	}
+	return false;
+}
+
+static void sonde_skip(void)
+{
+	if (atomic64_inc_return(&sonde_skipped) == MAXSKIPPED + 1) {
+		static const char msg[] = "ERROR: Skipped too many probes, check "
+			"MAXSKIPPED or try again with stap -t for more details.\n";
+
+		sonde_tr_write(SONDE_MSG_ERROR, msg, sizeof(msg) - 1);
+		atomic64_inc(&sonde_errors);
+		sonde_set_error_state();
+	}
+}
+
+static void sonde_run(const struct sonde_probe *p, int state)
+{
+	struct sonde_context *c;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (atomic_read(&sonde_state) != state)
+		goto out;
+	c = sonde_contexts[smp_processor_id()];
+	if (atomic_inc_return(&c->busy) != 1) {
+		sonde_skip();
+		goto out_busy;
+	}
+	if (p->locks && !sonde_lock_globals()) {
+		sonde_skip();
+		goto out_busy;
+	}
+	c->probe = p;
+	c->error = NULL;
+	c->error_loc = NULL;
+	c->actions = MAXACTION;
+	c->depth = 0;
+	p->handler(c);
+	if (p->locks)
+		raw_spin_unlock(&sonde_globals_lock);
+	if (c->error)
+		sonde_report_error(c);
+out_busy:
+	atomic_dec(&c->busy);
+out:
+	local_irq_restore(flags);
+}
+
+static __maybe_unused void sonde_probe_hit(const struct sonde_probe *p)
+{
+	sonde_run(p, SONDE_RUNNING);
+}
+
+/* ---- timer.s/ms/us/ns/hz/jiffies ------------------------------------- */
+
+static u64 sonde_timer_interval(const struct sonde_timer_probe *t)
+{
+	u64 ns = t->period_ns;
+
+	if (t->randomize_ns)
+		ns += sonde_random_u32() % (2 * t->randomize_ns + 1) - t->randomize_ns;
+	return ns ? ns : 1;
+}
+
+static enum hrtimer_restart sonde_timer_fn(struct hrtimer *timer)
+{
+	struct sonde_timer_probe *t =
+		container_of(timer, struct sonde_timer_probe, timer);
+
+	sonde_probe_hit(t->probe);
+	hrtimer_forward_now(timer, ns_to_ktime(sonde_timer_interval(t)));
+	return HRTIMER_RESTART;
+}
+
+static void sonde_timer_start(struct sonde_timer_probe *t)
+{
+	sonde_hrtimer_setup(&t->timer, sonde_timer_fn);
+	hrtimer_start(&t->timer, ns_to_ktime(sonde_timer_interval(t)),
+		      HRTIMER_MODE_REL);
+}
+
+/* ---- kernel.trace ---------------------------------------------------- */
+
+static __maybe_unused void sonde_tracepoint_hit(struct sonde_tp_probe *t,
+						long syscall_nr)
+{
+	if (t->syscall_nr >= 0 && syscall_nr != t->syscall_nr)
+		return;
+	sonde_probe_hit(t->probe);
+}
+
+/* ---- registration, in the order of the program's tables --------------- */
+
+static bool sonde_timers_started;
+
+static int sonde_register_probes(void)
+{
+	const struct sonde_program *p = &sonde_program;
+	int i, rc;
+
+	for (i = 0; i < p->ntracepoints; i++) {
+		struct sonde_tp_probe *t = &p->tracepoints[i];
+
+		rc = sonde_tp_register(t);
+		if (rc) {
+			char buf[160];
+			int n = scnprintf(buf, sizeof(buf),
+					  "ERROR: cannot register tracepoint '%s' "
+					  "for probe %s: error %d\n",
+					  t->name, t->probe->pp, rc);
+
+			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
+			return rc;
+		}
+		t->registered = true;
+	}
+	for (i = 0; i < p->ntimers; i++)
+		sonde_timer_start(&p->timers[i]);
+	sonde_timers_started = true;
+	return 0;
+}
+
+/* Unregister everything, then wait for handlers still running */
+static void sonde_unregister_probes(void)
+{
+	const struct sonde_program *p = &sonde_program;
+	bool any = false;
+	int i;
+
+	if (sonde_timers_started)
+		for (i = 0; i < p->ntimers; i++)
+			hrtimer_cancel(&p->timers[i].timer);
+	sonde_timers_started = false;
+	for (i = 0; i < p->ntracepoints; i++) {
+		if (!p->tracepoints[i].registered)
+			continue;
+		sonde_tp_unregister(&p->tracepoints[i]);
+		p->tracepoints[i].registered = false;
+		any = true;
+	}
+	if (any)
+		tracepoint_synchronize_unregister();
+}
