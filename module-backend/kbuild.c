@@ -272,7 +272,7 @@ static int run_make(const struct ktarget *t, const struct kbuild_opts *o,
 
 static void show_log(const char *dir, const char *log)
 {
-	char path[4200];
+	char path[8400];
 	char *text;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, log);
@@ -357,7 +357,7 @@ static void cache_path(char *out, size_t size, const struct ktarget *t,
 }
 
 static const char feature_kbuild[] = "obj-m := sonde_features.o\n"
-	"ccflags-y := -Werror -Wno-missing-prototypes -Wno-unused-function\n";
+	"ccflags-y := -Werror -Wno-unused-function\n";
 
 char *kbuild_features(const struct ktarget *t, const struct kbuild_opts *o,
 		      const char *tmpdir)
@@ -398,6 +398,13 @@ char *kbuild_features(const struct ktarget *t, const struct kbuild_opts *o,
 		fprintf(stderr, "Running %d feature tests against %s\n", n, t->build_dir);
 	/* failures are the point: make -k, and the objects tell */
 	run_make(t, o, dir, "make.log", targets, n, true);
+	snprintf(dst, sizeof(dst), "%s/kbuild_works.o", dir);
+	if (access(dst, R_OK)) {
+		show_log(dir, "make.log");
+		fprintf(stderr, "ERROR: kbuild cannot compile a trivial file against '%s'\n",
+			t->build_dir);
+		goto out_targets;
+	}
 	text = feature_header(names, n, dir);
 	if (o->cache_dir && text && !kbuild_mkdirs(o->cache_dir)) {
 		snprintf(dst, sizeof(dst), "%s/autoconf.h", dir);

@@ -31,5 +31,5 @@ dist_runtime_compat_DATA = runtime/linux/compat/nofault.h \
 	runtime/linux/compat/procfs.h runtime/linux/compat/timer.h \
 	runtime/linux/compat/tracepoint.h
 dist_runtime_autoconf_DATA = runtime/linux/autoconf/get_random_u32.c \
-	runtime/linux/autoconf/hrtimer_setup.c runtime/linux/autoconf/copy_from_kernel_nofault.c \
+	runtime/linux/autoconf/hrtimer_setup.c runtime/linux/autoconf/kbuild_works.c runtime/linux/autoconf/copy_from_kernel_nofault.c \
 	runtime/linux/autoconf/proc_ops.c runtime/linux/autoconf/tracepoint_ptr.c

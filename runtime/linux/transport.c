@@ -113,12 +113,12 @@ static bool sonde_tr_readable(void)
 	       READ_ONCE(sonde_tr.flags) != 0;
 }
 
-/* Whole records from the ring into the bounce buffer, at most max bytes */
-static size_t sonde_tr_take(size_t max)
+/* Whole records from the ring into the bounce buffer after its first n
+ * bytes, up to max bytes in all; the new length */
+static size_t sonde_tr_take(size_t n, size_t max)
 {
 	unsigned long flags;
 	struct sonde_msg m;
-	size_t n = 0;
 	u32 total;
 
 	raw_spin_lock_irqsave(&sonde_tr.lock, flags);
@@ -162,7 +162,7 @@ static ssize_t sonde_tr_read(char __user *ubuf, size_t count)
 	if (rc < 0)
 		return rc;
 	n = sonde_tr_take_flag(0, max, SONDE_TR_EXIT, SONDE_MSG_EXIT, NULL, 0);
-	n += sonde_tr_take(max - n);
+	n = sonde_tr_take(n, max);
 	if (READ_ONCE(sonde_tr.head) == READ_ONCE(sonde_tr.tail)) {
 		n = sonde_tr_take_flag(n, max, SONDE_TR_STARTED,
 				       SONDE_MSG_STARTED, &sonde_tr.done,

@@ -3,6 +3,8 @@
 
 static const struct proc_ops ops = { .proc_read = NULL };
 
+void sonde_probe_proc_ops(void);
+
 void sonde_probe_proc_ops(void)
 {
 	proc_create("x", 0, NULL, &ops);

@@ -6,6 +6,8 @@ static void each(struct tracepoint *tp, void *priv)
 {
 }
 
+int sonde_probe_tracepoint_ptr(struct tracepoint *tp, void *probe);
+
 int sonde_probe_tracepoint_ptr(struct tracepoint *tp, void *probe)
 {
 	for_each_kernel_tracepoint(each, NULL);
