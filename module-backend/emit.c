@@ -700,6 +700,17 @@ static bool check_probe(struct ec *ec, const struct probe *p, const struct prov_
 	}
 }
 
+/* The probes pass 2 adds to print unread globals are end probes of
+ * priority 0 that no provider resolved */
+static struct prov_probe *autoprint_end(struct ec *ec)
+{
+	struct prov_probe *pp = arena_alloc(ec->arena, sizeof(*pp));
+
+	pp->family = PROV_END;
+	pp->name = pp->pp = "end";
+	return pp;
+}
+
 static void emit_embeds(FILE *f, const struct ptrvec *files)
 {
 	int i, j;
@@ -751,6 +762,8 @@ int emit_module(struct program *prog, const struct emit_opts *o, FILE *out,
 		struct probe *p = prog->probes.v[i];
 
 		emit_handler(&ec, p, i, code_f);
+		if (p->autoprint_of && !p->derived.n)
+			ptrvec_push(ec.arena, &p->derived, autoprint_end(&ec));
 		for (j = 0; j < p->derived.n; j++) {
 			if (!check_probe(&ec, p, p->derived.v[j]))
 				continue;

@@ -11,6 +11,7 @@ EXTRA_DIST += \
 	testsuite/semko \
 	testsuite/listing \
 	testsuite/bpf \
+	testsuite/module \
 	testsuite/vm
 
 # The runner also runs the unit-test programs and the pass-1 fuzz target,
