@@ -507,6 +507,7 @@ static void emit_handler(struct ec *ec, struct probe *p, int id, FILE *out)
 	int i;
 
 	cfunc_begin(ec, &cf);
+	ec->probe = p;
 	for (i = 0; i < p->locals.n; i++)
 		local_init(ec, p->locals.v[i]);
 	if (p->autoprint_of) {
@@ -526,6 +527,7 @@ static void emit_handler(struct ec *ec, struct probe *p, int id, FILE *out)
 		  p->autoprint_of
 		  ? arena_printf(ec->arena, "end probe printing '%s'", p->autoprint_of->name)
 		  : arena_printf(ec->arena, "probe at %s", probe_where(ec, p)));
+	ec->probe = NULL;
 }
 
 /* ---- probe tables -------------------------------------------------------------- */
@@ -595,22 +597,30 @@ static void emit_tp_stub(FILE *f, int i, const struct prov_probe *pp)
 	if (syscall_event(&pp->u.trace, &tp, &call)) {
 		fprintf(f, "\nstatic void tp_stub_%d(void *data, struct pt_regs *regs, long arg)\n{\n", i);
 		if (!strcmp(tp, "sys_enter"))
-			fputs("\tsonde_tracepoint_hit(data, arg);\n}\n", f);
+			fputs("\tsonde_tracepoint_hit(data, arg, NULL);\n}\n", f);
 		else
-			fputs("\tsonde_tracepoint_hit(data, syscall_get_nr(current, regs));\n}\n", f);
+			fputs("\tsonde_tracepoint_hit(data, syscall_get_nr(current, regs), NULL);\n}\n", f);
 		return;
 	}
 	n = tp_nargs(pp);
 	fprintf(f, "\nstatic void tp_stub_%d(void *data", i);
 	for (a = 0; a < n; a++)
 		fprintf(f, ", unsigned long a%d", a);
-	fprintf(f, ")\n{\n\tsonde_tracepoint_hit(data, -1);\n}\n");
+	fprintf(f, ")\n{\n");
+	if (n) {
+		fprintf(f, "\tconst unsigned long args[%d] = {", n);
+		for (a = 0; a < n; a++)
+			fprintf(f, "%s a%d", a ? "," : "", a);
+		fprintf(f, " };\n\n\tsonde_tracepoint_hit(data, -1, args);\n}\n");
+	} else {
+		fprintf(f, "\tsonde_tracepoint_hit(data, -1, NULL);\n}\n");
+	}
 }
 
 static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 {
 	struct dprobe *lists[3];
-	int counts[3] = { 0 }, ntimers = 0, ntps = 0, i;
+	int counts[3] = { 0 }, ntimers = 0, ntps = 0, nkps = 0, i;
 	static const char *names[3] = { "begin_probes", "end_probes", "error_probes" };
 
 	for (i = 0; i < 3; i++)
@@ -670,6 +680,31 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 	if (!ntps)
 		fputs("\t{ .probe = NULL },\n", f);
 	fputs("};\n", f);
+	fputs("\nstatic struct sonde_kprobe kprobes[] = {\n", f);
+	for (i = 0; i < n; i++) {
+		const struct prov_probe *pp = all[i].pp;
+		const char *sym;
+		bool ret;
+		int64_t maxactive;
+
+		if (pp->family == PROV_KFUNC) {
+			sym = pp->u.kfunc.function;
+			ret = pp->u.kfunc.is_return;
+			maxactive = pp->u.kfunc.maxactive;
+		} else if (pp->family == PROV_KPROBE) {
+			sym = pp->u.kprobe.symbol;
+			ret = pp->u.kprobe.is_return;
+			maxactive = pp->u.kprobe.maxactive;
+		} else {
+			continue;
+		}
+		fprintf(f, "\t{ .probe = &pd_%d, .symbol = \"%s\", .is_return = %d, "
+			".maxactive = %lld },\n", i, sym, ret, (long long)(maxactive > 0 ? maxactive : 0));
+		nkps++;
+	}
+	if (!nkps)
+		fputs("\t{ .probe = NULL },\n", f);
+	fputs("};\n", f);
 	emit_globals_init(ec, f);
 	fprintf(f, "\nstatic const struct sonde_program sonde_program = {\n"
 		"\t.begin = begin_probes, .nbegin = %d,\n"
@@ -677,10 +712,11 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 		"\t.error = error_probes, .nerror = %d,\n"
 		"\t.timers = timers, .ntimers = %d,\n"
 		"\t.tracepoints = tracepoints, .ntracepoints = %d,\n"
+		"\t.kprobes = kprobes, .nkprobes = %d,\n"
 		"\t.frame_size = sizeof(union sonde_frames),\n"
 		"\t.globals_init = globals_init,\n"
 		"\t.globals_free = globals_free,\n};\n",
-		counts[0], counts[1], counts[2], ntimers, ntps);
+		counts[0], counts[1], counts[2], ntimers, ntps, nkps);
 }
 
 /* Which derived probes the kernel runtime can attach */
@@ -690,6 +726,15 @@ static bool check_probe(struct ec *ec, const struct probe *p, const struct prov_
 	case PROV_BEGIN: case PROV_END: case PROV_ERROR: case PROV_TIMER:
 		return true;
 	case PROV_TRACEPOINT:
+		return true;
+	case PROV_KFUNC:
+		return true;
+	case PROV_KPROBE:
+		if (pp->u.kprobe.module) {
+			ec_unsupported(ec, pp->point ? pp->point->tok : p->tok,
+				       "a kprobe in a module");
+			return false;
+		}
 		return true;
 	case PROV_NEVER:
 		return false;

@@ -535,6 +535,8 @@ static const char *value(struct ec *ec, const struct expr *e)
 		return ec_stat_op(ec, e);
 	case E_EMBEDDED:
 		return embedded_expr(ec, e);
+	case E_TARGET:
+		return ec_target(ec, e);
 	default:
 		ec_unsupported(ec, e->tok, construct(e));
 		return e->type == TYPE_STRING ? "\"\"" : "0";

@@ -58,6 +58,7 @@ struct ec {
 	int ncatch;
 	int nlabels;
 	FILE *decls;		/* globals, frames and prototypes */
+	const struct probe *probe;	/* the handler being written, or NULL */
 };
 
 /* output helpers (emit.c) */
@@ -107,6 +108,9 @@ void ec_autoprint(struct ec *ec, const struct vardecl *v);
 /* statements (emit_stmt.c) */
 void ec_stmt(struct ec *ec, const struct stmt *s);
 int ec_static_cost(const struct stmt *s);
+
+/* context variables (emit_target.c) */
+const char *ec_target(struct ec *ec, const struct expr *e);
 
 /* calls (emit_call.c) */
 const char *ec_call(struct ec *ec, const struct expr *e);

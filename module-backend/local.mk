@@ -7,6 +7,7 @@ module_backend_libmodgen_a_SOURCES = \
 	module-backend/emit.c module-backend/emit.h module-backend/emit_int.h \
 	module-backend/emit_call.c module-backend/emit_expr.c \
 	module-backend/emit_print.c module-backend/emit_stmt.c \
+	module-backend/emit_target.c \
 	module-backend/kbuild.c module-backend/kbuild.h
 
 EXTRA_DIST += module-backend/README.md

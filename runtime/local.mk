@@ -27,9 +27,10 @@ dist_runtime_DATA = runtime/format.c runtime/format.h runtime/stats.c runtime/st
 dist_runtime_linux_DATA = runtime/linux/runtime.h runtime/linux/runtime.c \
 	runtime/linux/sonde_abi.h runtime/linux/transport.c runtime/linux/map.c \
 	runtime/linux/output.c runtime/linux/probes.c runtime/linux/session.c
-dist_runtime_compat_DATA = runtime/linux/compat/nofault.h \
+dist_runtime_compat_DATA = runtime/linux/compat/nofault.h runtime/linux/compat/kprobes.h \
 	runtime/linux/compat/procfs.h runtime/linux/compat/timer.h \
 	runtime/linux/compat/tracepoint.h
-dist_runtime_autoconf_DATA = runtime/linux/autoconf/get_random_u32.c \
+dist_runtime_autoconf_DATA = runtime/linux/autoconf/get_random_u32.c runtime/linux/autoconf/get_kretprobe.c \
+	runtime/linux/autoconf/regs_get_kernel_argument.c \
 	runtime/linux/autoconf/hrtimer_setup.c runtime/linux/autoconf/kbuild_works.c runtime/linux/autoconf/copy_from_kernel_nofault.c \
 	runtime/linux/autoconf/proc_ops.c runtime/linux/autoconf/tracepoint_ptr.c

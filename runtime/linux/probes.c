@@ -41,7 +41,8 @@ static void sonde_skip(void)
 	}
 }
 
-static void sonde_run(const struct sonde_probe *p, int state)
+static void sonde_run(const struct sonde_probe *p, int state,
+		      struct pt_regs *regs, const unsigned long *args)
 {
 	struct sonde_context *c;
 	unsigned long flags;
@@ -59,6 +60,8 @@ static void sonde_run(const struct sonde_probe *p, int state)
 		goto out_busy;
 	}
 	c->probe = p;
+	c->regs = regs;
+	c->args = args;
 	c->error = NULL;
 	c->error_loc = NULL;
 	c->actions = MAXACTION;
@@ -76,7 +79,7 @@ out:
 
 static __maybe_unused void sonde_probe_hit(const struct sonde_probe *p)
 {
-	sonde_run(p, SONDE_RUNNING);
+	sonde_run(p, SONDE_RUNNING, NULL, NULL);
 }
 
 /* ---- timer.s/ms/us/ns/hz/jiffies ------------------------------------- */
@@ -110,11 +113,67 @@ static void sonde_timer_start(struct sonde_timer_probe *t)
 /* ---- kernel.trace ---------------------------------------------------- */
 
 static __maybe_unused void sonde_tracepoint_hit(struct sonde_tp_probe *t,
-						long syscall_nr)
+						long syscall_nr,
+						const unsigned long *args)
 {
 	if (t->syscall_nr >= 0 && syscall_nr != t->syscall_nr)
 		return;
-	sonde_probe_hit(t->probe);
+	sonde_run(t->probe, SONDE_RUNNING, NULL, args);
+}
+
+/* ---- kernel.function, kprobe.function ----------------------------------- */
+
+static __maybe_unused unsigned long sonde_kernel_arg(struct sonde_context *c, int n)
+{
+	return c->regs ? sonde_regs_arg(c->regs, n) : 0;
+}
+
+static __maybe_unused unsigned long sonde_return_value(struct sonde_context *c)
+{
+	return c->regs ? regs_return_value(c->regs) : 0;
+}
+
+static int sonde_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sonde_kprobe *k = container_of(kp, struct sonde_kprobe, kp);
+
+	sonde_run(k->probe, SONDE_RUNNING, regs, NULL);
+	return 0;
+}
+
+static int sonde_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct kretprobe *rp = sonde_kretprobe_of(ri);
+	struct sonde_kprobe *k;
+
+	if (!rp)
+		return 0;
+	k = container_of(rp, struct sonde_kprobe, rp);
+	sonde_run(k->probe, SONDE_RUNNING, regs, NULL);
+	return 0;
+}
+
+static int sonde_kprobe_register(struct sonde_kprobe *k)
+{
+	if (k->is_return) {
+		memset(&k->rp, 0, sizeof(k->rp));
+		k->rp.kp.symbol_name = k->symbol;
+		k->rp.handler = sonde_kretprobe_ret;
+		k->rp.maxactive = k->maxactive;
+		return register_kretprobe(&k->rp);
+	}
+	memset(&k->kp, 0, sizeof(k->kp));
+	k->kp.symbol_name = k->symbol;
+	k->kp.pre_handler = sonde_kprobe_pre;
+	return register_kprobe(&k->kp);
+}
+
+static void sonde_kprobe_unregister(struct sonde_kprobe *k)
+{
+	if (k->is_return)
+		unregister_kretprobe(&k->rp);
+	else
+		unregister_kprobe(&k->kp);
 }
 
 /* ---- registration, in the order of the program's tables --------------- */
@@ -142,6 +201,23 @@ static int sonde_register_probes(void)
 		}
 		t->registered = true;
 	}
+	for (i = 0; i < p->nkprobes; i++) {
+		struct sonde_kprobe *k = &p->kprobes[i];
+
+		rc = sonde_kprobe_register(k);
+		if (rc) {
+			char buf[200];
+			int n = scnprintf(buf, sizeof(buf),
+					  "ERROR: cannot register %s on '%s' "
+					  "for probe %s: error %d\n",
+					  k->is_return ? "kretprobe" : "kprobe",
+					  k->symbol, k->probe->pp, rc);
+
+			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
+			return rc;
+		}
+		k->registered = true;
+	}
 	for (i = 0; i < p->ntimers; i++)
 		sonde_timer_start(&p->timers[i]);
 	sonde_timers_started = true;
@@ -168,4 +244,11 @@ static void sonde_unregister_probes(void)
 	}
 	if (any)
 		tracepoint_synchronize_unregister();
+	/* unregister_k*probe waits for running handlers itself */
+	for (i = 0; i < p->nkprobes; i++) {
+		if (!p->kprobes[i].registered)
+			continue;
+		sonde_kprobe_unregister(&p->kprobes[i]);
+		p->kprobes[i].registered = false;
+	}
 }

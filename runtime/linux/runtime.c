@@ -5,7 +5,7 @@
  *
  *	transport.c	records to staprun through the ring buffer
  *	map.c		script arrays
- *	probes.c	running handlers; timers and tracepoints
+ *	probes.c	running handlers; timers, tracepoints, kprobes
  *	session.c	the session states, the /proc control file,
  *			module_init/module_exit
  *	output.c	printf, histograms, errors, automatic printing
@@ -20,6 +20,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "linux/compat/kprobes.h"
 #include "linux/compat/nofault.h"
 #include "linux/compat/procfs.h"
 #include "linux/compat/timer.h"

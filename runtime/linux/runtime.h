@@ -34,6 +34,7 @@
 
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
+#include <linux/kprobes.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -101,6 +102,8 @@ struct sonde_context {
 	const struct sonde_probe *probe;
 	const char *error;	/* pending error message, or NULL */
 	const char *error_loc;	/* "operator '/' at f.stp:3:4" */
+	struct pt_regs *regs;	/* kprobes: the registers at the hit */
+	const unsigned long *args;	/* tracepoints: the arguments */
 	long actions;		/* MAXACTION budget left */
 	int depth;		/* script function nesting */
 	void *frames;
@@ -387,6 +390,17 @@ struct sonde_tp_probe {
 	bool registered;
 };
 
+/* kernel.function, kprobe.function and their .return */
+struct sonde_kprobe {
+	const struct sonde_probe *probe;
+	const char *symbol;
+	bool is_return;
+	int maxactive;		/* kretprobes in flight; 0: the default */
+	struct kprobe kp;
+	struct kretprobe rp;
+	bool registered;
+};
+
 struct sonde_program {
 	const struct sonde_probe *const *begin;	/* run order */
 	int nbegin;
@@ -398,6 +412,8 @@ struct sonde_program {
 	int ntimers;
 	struct sonde_tp_probe *tracepoints;
 	int ntracepoints;
+	struct sonde_kprobe *kprobes;
+	int nkprobes;
 	size_t frame_size;	/* the largest handler or function frame */
 	/* allocate and free the maps; 0 or -ENOMEM */
 	int (*globals_init)(void);
@@ -412,7 +428,17 @@ static const struct sonde_program sonde_program;
 /* Run one handler for an ordinary probe hit */
 static void sonde_probe_hit(const struct sonde_probe *p);
 /* A tracepoint stub's body: filter, then the handler */
-static void sonde_tracepoint_hit(struct sonde_tp_probe *t, long syscall_nr);
+static void sonde_tracepoint_hit(struct sonde_tp_probe *t, long syscall_nr,
+				 const unsigned long *args);
+
+/* $arg of a kernel function (kprobe), argument n from 0; $return */
+static unsigned long sonde_kernel_arg(struct sonde_context *c, int n);
+static unsigned long sonde_return_value(struct sonde_context *c);
+/* $arg of a tracepoint, argument n from 0 */
+static inline unsigned long sonde_tp_arg(struct sonde_context *c, int n)
+{
+	return c->args ? c->args[n] : 0;
+}
 
 /* maps for the emitted globals_init */
 static struct sonde_map *sonde_map_new(const struct sonde_map_desc *d);

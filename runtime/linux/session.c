@@ -58,7 +58,7 @@ static void sonde_run_list(const struct sonde_probe *const *list, int n, int sta
 	int i;
 
 	for (i = 0; i < n; i++)
-		sonde_run(list[i], state);
+		sonde_run(list[i], state, NULL, NULL);
 }
 
 static void sonde_fill_done(void)
