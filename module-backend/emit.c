@@ -500,6 +500,33 @@ static const char *probe_where(struct ec *ec, const struct probe *p)
 	return arena_printf(ec->arena, "%s:%d:%d", t->src ? t->src->name : "?", t->line, t->col);
 }
 
+/* probe POINT if (COND): a hit whose condition is false does nothing.
+ * The handler is shared by the derived probes, so they must share the
+ * condition (all points of the probe carry the same one, or none). */
+static void emit_condition(struct ec *ec, const struct probe *p)
+{
+	const struct expr *cond = NULL;
+	const char *v;
+	int i;
+
+	for (i = 0; i < p->derived.n; i++) {
+		const struct prov_probe *pp = p->derived.v[i];
+		const struct expr *c = pp->point ? pp->point->cond : NULL;
+
+		if (i && c != cond) {
+			ec_unsupported(ec, c ? c->tok : cond->tok,
+				       "different conditions on the points of one probe");
+			return;
+		}
+		cond = c;
+	}
+	if (!cond)
+		return;
+	v = ec_long(ec, cond);
+	ec_line(ec, "if (!%s)", v);
+	ec_fail(ec);
+}
+
 /* One handler per script probe, shared by the probes it derives */
 static void emit_handler(struct ec *ec, struct probe *p, int id, FILE *out)
 {
@@ -510,6 +537,7 @@ static void emit_handler(struct ec *ec, struct probe *p, int id, FILE *out)
 	ec->probe = p;
 	for (i = 0; i < p->locals.n; i++)
 		local_init(ec, p->locals.v[i]);
+	emit_condition(ec, p);
 	if (p->autoprint_of) {
 		ec_autoprint(ec, p->autoprint_of);
 	} else if (p->body) {

@@ -128,8 +128,14 @@ void autoprint_globals(struct program *prog)
 {
 	int nprobes = prog->probes.n;
 
-	for (int i = 0; i < nprobes; i++)
-		walk_stmt(prog, ((struct probe *)prog->probes.v[i])->body);
+	for (int i = 0; i < nprobes; i++) {
+		struct probe *p = prog->probes.v[i];
+
+		walk_stmt(prog, p->body);
+		/* a point's condition reads globals too ("if (on)") */
+		for (int j = 0; j < p->points.n; j++)
+			walk_expr(prog, ((struct probe_point *)p->points.v[j])->cond, false);
+	}
 	for (int i = 0; i < prog->functions.n; i++)
 		walk_stmt(prog, ((struct function *)prog->functions.v[i])->body);
 	for (int i = 0; i < prog->globals.n; i++) {
