@@ -246,6 +246,9 @@ static int run_make(const struct ktarget *t, const struct kbuild_opts *o,
 		argv[n++] = "-k";
 	if (o->verbose < 3)
 		argv[n++] = "-s";
+	/* a script module's own BTF (pahole over the .ko) serves nobody and
+	 * costs a quarter of the build */
+	argv[n++] = "CONFIG_DEBUG_INFO_BTF_MODULES=";
 	for (i = 0; i < o->nmake_args && n < 50; i++)
 		argv[n++] = o->make_args[i];
 	for (i = 0; i < ntargets && n < 62; i++)
