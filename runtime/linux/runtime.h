@@ -367,6 +367,9 @@ static void sonde_autoprint_map(struct sonde_context *c, struct sonde_map *m);
 /* ---- context functions used by tapsets ------------------------------------- */
 
 static int64_t sonde_target(void);
+/* strings from probed memory (compat/nofault.h): length or -errno */
+static long sonde_user_string(char *dst, unsigned long addr, long n);
+static long sonde_kernel_string(char *dst, unsigned long addr, long n);
 
 /* ---- the program: probe tables and globals, emitted ------------------------ */
 
