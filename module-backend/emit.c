@@ -871,6 +871,8 @@ int emit_module(struct program *prog, const struct emit_opts *o, FILE *out,
 	}
 	fputs("#include \"linux/runtime.h\"\n", out);
 	fputs("#include <linux/unistd.h>\n#include <asm/syscall.h>\n", out);
+	if (ec.uses_kernel_types)
+		fputs("#include \"linux/kernel_types.h\"\n", out);
 	emit_embeds(out, &prog->library_files);
 	emit_embeds(out, &prog->user_files);
 	fwrite(decls, 1, ndecls, out);

@@ -59,6 +59,7 @@ struct ec {
 	int nlabels;
 	FILE *decls;		/* globals, frames and prototypes */
 	const struct probe *probe;	/* the handler being written, or NULL */
+	bool uses_kernel_types;	/* $var->member: include linux/kernel_types.h */
 };
 
 /* output helpers (emit.c) */

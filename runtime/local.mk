@@ -26,7 +26,8 @@ runtime_autoconfdir = $(runtimedir)/linux/autoconf
 dist_runtime_DATA = runtime/format.c runtime/format.h runtime/stats.c runtime/stats.h
 dist_runtime_linux_DATA = runtime/linux/runtime.h runtime/linux/runtime.c \
 	runtime/linux/sonde_abi.h runtime/linux/transport.c runtime/linux/map.c \
-	runtime/linux/output.c runtime/linux/probes.c runtime/linux/session.c
+	runtime/linux/output.c runtime/linux/probes.c runtime/linux/session.c \
+	runtime/linux/kernel_types.h
 dist_runtime_compat_DATA = runtime/linux/compat/nofault.h runtime/linux/compat/kprobes.h \
 	runtime/linux/compat/procfs.h runtime/linux/compat/timer.h \
 	runtime/linux/compat/tracepoint.h

@@ -364,10 +364,40 @@ static void sonde_autoprint_stat(struct sonde_context *c, const char *name,
 				 const struct stat_data *s);
 static void sonde_autoprint_map(struct sonde_context *c, struct sonde_map *m);
 
+/* ---- $var->member: probed memory through the target's own C types ---------
+ * The emitted code declares each step with __typeof__ of the member in the
+ * kernel headers it is compiled against, so offsets are always the target
+ * kernel's.  An embedded struct is stepped into by address, a pointer by
+ * reading it (a fault is an error); the last member is a value when it is
+ * a scalar of at most 8 bytes, else its address (char comm[16]). */
+#define SONDE_IS_RECORD(x) (__builtin_classify_type(x) == 12)
+#define SONDE_IS_VALUE(x) (sizeof(x) <= 8 && !SONDE_IS_RECORD(x))
+#define SONDE_IS_SIGNED(x) _Generic((x), signed char: 1, short: 1, int: 1, \
+				     long: 1, long long: 1, \
+				     char: ((char)-1 < 0), default: 0)
+
+/* a failed read of probed memory at addr */
+static inline void sonde_fault(struct sonde_context *c, const void *addr,
+			       const char *loc)
+{
+	snprintf(c->error_buf, sizeof(c->error_buf),
+		 "kernel read fault at 0x%lx [man error::fault]", (unsigned long)addr);
+	sonde_error(c, c->error_buf, loc);
+}
+
+/* n bytes read into a zeroed u64, widened as the type's signedness says */
+static inline int64_t sonde_widen(u64 raw, size_t n, int is_signed)
+{
+	if (n >= 8 || !is_signed)
+		return (int64_t)raw;
+	return (int64_t)(raw << (64 - 8 * n)) >> (64 - 8 * n);
+}
+
 /* ---- context functions used by tapsets ------------------------------------- */
 
 static int64_t sonde_target(void);
-/* strings from probed memory (compat/nofault.h): length or -errno */
+/* probed memory (compat/nofault.h): 0 or -EFAULT; strings: length or -errno */
+static long sonde_read_kernel(void *dst, const void *src, size_t n);
 static long sonde_user_string(char *dst, unsigned long addr, long n);
 static long sonde_kernel_string(char *dst, unsigned long addr, long n);
 
