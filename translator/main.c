@@ -407,7 +407,21 @@ int main(int argc, char **argv)
 			if (o.mod.nmake_args < 64)
 				o.make_args[o.mod.nmake_args++] = optarg;
 			break;
-		case 'u': case 's':
+		case 's': {
+			/* -s MB: the module's transport buffer */
+			static char bufsize[64];
+			long mb = strtol(optarg, NULL, 10);
+
+			if (mb < 1 || mb > 4095) {
+				fprintf(stderr, "Invalid buffer size (should be 1-4095).\n");
+				return 1;
+			}
+			snprintf(bufsize, sizeof(bufsize), "SONDE_BUFSIZE=(%ldL << 20)", mb);
+			if (o.mod.ndefines < 64)
+				o.defines[o.mod.ndefines++] = bufsize;
+			break;
+		}
+		case 'u':
 			/* accepted now, used by the passes that will need them */
 			break;
 		default:

@@ -9,7 +9,9 @@
  * or a probe fired from inside the runtime), the globals lock when the
  * handler uses globals (MAXTRYLOCK attempts, else skipped), then the
  * handler with a fresh MAXACTION budget; an error it left is reported
- * once here.
+ * once here.  Overload: the time handlers take on a CPU is summed over
+ * STP_OVERLOAD_INTERVAL; past STP_OVERLOAD_THRESHOLD of it the session
+ * stops with upstream's "probe overhead exceeded threshold".
  */
 
 static atomic_t sonde_state = ATOMIC_INIT(SONDE_STARTING);
@@ -41,11 +43,30 @@ static void sonde_skip(void)
 	}
 }
 
+static void sonde_overload(struct sonde_context *c, u64 start)
+{
+	u64 now = local_clock();
+	static atomic_t reported = ATOMIC_INIT(0);
+
+	if (now - c->overload_start > STP_OVERLOAD_INTERVAL) {
+		c->overload_start = now;
+		c->overload_time = 0;
+	}
+	c->overload_time += now - start;
+	if (c->overload_time <= STP_OVERLOAD_THRESHOLD || atomic_xchg(&reported, 1))
+		return;
+	sonde_tr_write(SONDE_MSG_ERROR, "ERROR: probe overhead exceeded threshold\n",
+		       sizeof("ERROR: probe overhead exceeded threshold\n") - 1);
+	atomic64_inc(&sonde_errors);
+	sonde_set_error_state();
+}
+
 static void sonde_run(const struct sonde_probe *p, int state,
 		      struct pt_regs *regs, const unsigned long *args)
 {
 	struct sonde_context *c;
 	unsigned long flags;
+	u64 start;
 
 	local_irq_save(flags);
 	if (atomic_read(&sonde_state) != state)
@@ -66,11 +87,14 @@ static void sonde_run(const struct sonde_probe *p, int state,
 	c->error_loc = NULL;
 	c->actions = MAXACTION;
 	c->depth = 0;
+	start = local_clock();
 	p->handler(c);
 	if (p->locks)
 		raw_spin_unlock(&sonde_globals_lock);
 	if (c->error)
 		sonde_report_error(c);
+	if (state == SONDE_RUNNING)
+		sonde_overload(c, start);
 out_busy:
 	atomic_dec(&c->busy);
 out:

@@ -20,6 +20,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "linux/compat/clock.h"
 #include "linux/compat/kprobes.h"
 #include "linux/compat/nofault.h"
 #include "linux/compat/procfs.h"

@@ -70,6 +70,12 @@
 #ifndef MAXTRYLOCK
 #define MAXTRYLOCK 1000		/* attempts at the globals lock */
 #endif
+#ifndef STP_OVERLOAD_INTERVAL
+#define STP_OVERLOAD_INTERVAL 1000000000LL	/* ns over which handler time is summed */
+#endif
+#ifndef STP_OVERLOAD_THRESHOLD
+#define STP_OVERLOAD_THRESHOLD 500000000LL	/* ns of handlers allowed per interval */
+#endif
 #ifndef SONDE_BUFSIZE
 #define SONDE_BUFSIZE (1 << 20)	/* transport buffer bytes */
 #endif
@@ -106,6 +112,8 @@ struct sonde_context {
 	const unsigned long *args;	/* tracepoints: the arguments */
 	long actions;		/* MAXACTION budget left */
 	int depth;		/* script function nesting */
+	u64 overload_start;	/* local_clock() at the start of the interval */
+	u64 overload_time;	/* ns spent in handlers in it */
 	void *frames;
 	struct stat_data *agg;	/* aggregation scratch (STAT_MAX_BUCKETS) */
 	char error_buf[MAXSTRINGLEN];	/* error(msg) text */
