@@ -648,7 +648,7 @@ static void emit_tp_stub(FILE *f, int i, const struct prov_probe *pp)
 static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 {
 	struct dprobe *lists[3];
-	int counts[3] = { 0 }, ntimers = 0, ntps = 0, nkps = 0, i;
+	int counts[3] = { 0 }, ntimers = 0, ntps = 0, nkps = 0, nperfs = 0, i;
 	static const char *names[3] = { "begin_probes", "end_probes", "error_probes" };
 
 	for (i = 0; i < 3; i++)
@@ -733,6 +733,21 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 	if (!nkps)
 		fputs("\t{ .probe = NULL },\n", f);
 	fputs("};\n", f);
+	fputs("\nstatic struct sonde_perf_probe perfs[] = {\n", f);
+	for (i = 0; i < n; i++) {
+		const struct prov_perf *pf = &all[i].pp->u.perf;
+
+		if (all[i].pp->family != PROV_PERF)
+			continue;
+		fprintf(f, "\t{ .probe = &pd_%d, .type = %u, .config = %lluULL, "
+			".sample = %lluULL, .freq = %d, .per_cpu = %d },\n", i, pf->type,
+			(unsigned long long)pf->config, (unsigned long long)pf->sample,
+			pf->freq, pf->per_cpu);
+		nperfs++;
+	}
+	if (!nperfs)
+		fputs("\t{ .probe = NULL },\n", f);
+	fputs("};\n", f);
 	emit_globals_init(ec, f);
 	fprintf(f, "\nstatic const struct sonde_program sonde_program = {\n"
 		"\t.begin = begin_probes, .nbegin = %d,\n"
@@ -741,10 +756,11 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 		"\t.timers = timers, .ntimers = %d,\n"
 		"\t.tracepoints = tracepoints, .ntracepoints = %d,\n"
 		"\t.kprobes = kprobes, .nkprobes = %d,\n"
+		"\t.perfs = perfs, .nperfs = %d,\n"
 		"\t.frame_size = sizeof(union sonde_frames),\n"
 		"\t.globals_init = globals_init,\n"
 		"\t.globals_free = globals_free,\n};\n",
-		counts[0], counts[1], counts[2], ntimers, ntps, nkps);
+		counts[0], counts[1], counts[2], ntimers, ntps, nkps, nperfs);
 }
 
 /* Which derived probes the kernel runtime can attach */
@@ -756,6 +772,13 @@ static bool check_probe(struct ec *ec, const struct probe *p, const struct prov_
 	case PROV_TRACEPOINT:
 		return true;
 	case PROV_KFUNC:
+		return true;
+	case PROV_PERF:
+		if (pp->u.perf.process || pp->u.perf.counter) {
+			ec_unsupported(ec, pp->point ? pp->point->tok : p->tok,
+				       "a perf probe on a process or a counter");
+			return false;
+		}
 		return true;
 	case PROV_KPROBE:
 		if (pp->u.kprobe.module) {

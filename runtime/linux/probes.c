@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * probes.c - running a handler, and the probe kinds: timers (hrtimers)
- * and kernel tracepoints (begin/end/error are run by session.c).
+ * probes.c - running a handler, and the probe kinds: timers (hrtimers),
+ * kernel tracepoints, kprobes, perf events (begin/end/error are run by
+ * session.c).
  *
  * Every hit goes through sonde_run(): interrupts off, the session in
  * the state the probe kind needs, this CPU's context free (else the hit
@@ -200,6 +201,58 @@ static void sonde_kprobe_unregister(struct sonde_kprobe *k)
 		unregister_kprobe(&k->kp);
 }
 
+/* ---- perf.*, timer.profile ---------------------------------------------- */
+
+static void sonde_perf_overflow(struct perf_event *ev, struct perf_sample_data *data,
+				struct pt_regs *regs)
+{
+	const struct sonde_perf_probe *pp = ev->overflow_handler_context;
+
+	sonde_run(pp->probe, SONDE_RUNNING, regs, NULL);
+}
+
+static void sonde_perf_unregister(struct sonde_perf_probe *pp)
+{
+	int cpu;
+
+	if (!pp->events)
+		return;
+	for_each_possible_cpu(cpu)
+		if (pp->events[cpu])
+			perf_event_release_kernel(pp->events[cpu]);
+	kfree(pp->events);
+	pp->events = NULL;
+}
+
+static int sonde_perf_register(struct sonde_perf_probe *pp)
+{
+	struct perf_event_attr attr;
+	struct perf_event *ev;
+	int cpu;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = pp->type;
+	attr.size = sizeof(attr);
+	attr.config = pp->config;
+	attr.sample_period = pp->sample;
+	attr.freq = pp->freq;
+	pp->events = kcalloc(nr_cpu_ids, sizeof(*pp->events), GFP_KERNEL);
+	if (!pp->events)
+		return -ENOMEM;
+	for_each_online_cpu(cpu) {
+		ev = perf_event_create_kernel_counter(&attr, cpu, NULL,
+						      sonde_perf_overflow, pp);
+		if (IS_ERR(ev)) {
+			sonde_perf_unregister(pp);
+			return PTR_ERR(ev);
+		}
+		pp->events[cpu] = ev;
+		if (!pp->per_cpu)
+			break;
+	}
+	return 0;
+}
+
 /* ---- registration, in the order of the program's tables --------------- */
 
 static bool sonde_timers_started;
@@ -242,6 +295,18 @@ static int sonde_register_probes(void)
 		}
 		k->registered = true;
 	}
+	for (i = 0; i < p->nperfs; i++) {
+		rc = sonde_perf_register(&p->perfs[i]);
+		if (rc) {
+			char buf[200];
+			int n = scnprintf(buf, sizeof(buf),
+					  "ERROR: cannot open perf event for probe %s: error %d\n",
+					  p->perfs[i].probe->pp, rc);
+
+			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
+			return rc;
+		}
+	}
 	for (i = 0; i < p->ntimers; i++)
 		sonde_timer_start(&p->timers[i]);
 	sonde_timers_started = true;
@@ -259,6 +324,9 @@ static void sonde_unregister_probes(void)
 		for (i = 0; i < p->ntimers; i++)
 			hrtimer_cancel(&p->timers[i].timer);
 	sonde_timers_started = false;
+	/* perf_event_release_kernel waits for a running overflow handler */
+	for (i = 0; i < p->nperfs; i++)
+		sonde_perf_unregister(&p->perfs[i]);
 	for (i = 0; i < p->ntracepoints; i++) {
 		if (!p->tracepoints[i].registered)
 			continue;

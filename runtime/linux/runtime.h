@@ -35,6 +35,7 @@
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
 #include <linux/kprobes.h>
+#include <linux/perf_event.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -442,6 +443,18 @@ struct sonde_kprobe {
 	bool registered;
 };
 
+/* perf.*, timer.profile: a kernel counter on every online CPU (or on the
+ * first), its overflow running the handler */
+struct sonde_perf_probe {
+	const struct sonde_probe *probe;
+	u32 type;
+	u64 config;
+	u64 sample;		/* period, or frequency with freq */
+	bool freq;
+	bool per_cpu;
+	struct perf_event **events;	/* per possible CPU, at registration */
+};
+
 struct sonde_program {
 	const struct sonde_probe *const *begin;	/* run order */
 	int nbegin;
@@ -455,6 +468,8 @@ struct sonde_program {
 	int ntracepoints;
 	struct sonde_kprobe *kprobes;
 	int nkprobes;
+	struct sonde_perf_probe *perfs;
+	int nperfs;
 	size_t frame_size;	/* the largest handler or function frame */
 	/* allocate and free the maps; 0 or -ENOMEM */
 	int (*globals_init)(void);
