@@ -648,7 +648,7 @@ static void emit_tp_stub(FILE *f, int i, const struct prov_probe *pp)
 static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 {
 	struct dprobe *lists[3];
-	int counts[3] = { 0 }, ntimers = 0, ntps = 0, nkps = 0, nperfs = 0, i;
+	int counts[3] = { 0 }, ntimers = 0, ntps = 0, nkps = 0, nperfs = 0, nups = 0, i;
 	static const char *names[3] = { "begin_probes", "end_probes", "error_probes" };
 
 	for (i = 0; i < 3; i++)
@@ -748,6 +748,21 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 	if (!nperfs)
 		fputs("\t{ .probe = NULL },\n", f);
 	fputs("};\n", f);
+	fputs("\nstatic struct sonde_uprobe uprobes[] = {\n", f);
+	for (i = 0; i < n; i++) {
+		const struct prov_uprobe *u = &all[i].pp->u.uprobe;
+
+		if (all[i].pp->family != PROV_UPROBE)
+			continue;
+		fprintf(f, "\t{ .probe = &pd_%d, .path = ", i);
+		put_cstr(f, u->path, strlen(u->path));
+		fprintf(f, ", .offset = 0x%llxULL, .is_return = %d, .pid = -1 },\n",
+			(unsigned long long)u->offset, u->is_return);
+		nups++;
+	}
+	if (!nups)
+		fputs("\t{ .probe = NULL },\n", f);
+	fputs("};\n", f);
 	emit_globals_init(ec, f);
 	fprintf(f, "\nstatic const struct sonde_program sonde_program = {\n"
 		"\t.begin = begin_probes, .nbegin = %d,\n"
@@ -757,10 +772,11 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 		"\t.tracepoints = tracepoints, .ntracepoints = %d,\n"
 		"\t.kprobes = kprobes, .nkprobes = %d,\n"
 		"\t.perfs = perfs, .nperfs = %d,\n"
+		"\t.uprobes = uprobes, .nuprobes = %d,\n"
 		"\t.frame_size = sizeof(union sonde_frames),\n"
 		"\t.globals_init = globals_init,\n"
 		"\t.globals_free = globals_free,\n};\n",
-		counts[0], counts[1], counts[2], ntimers, ntps, nkps, nperfs);
+		counts[0], counts[1], counts[2], ntimers, ntps, nkps, nperfs, nups);
 }
 
 /* Which derived probes the kernel runtime can attach */
@@ -772,6 +788,13 @@ static bool check_probe(struct ec *ec, const struct probe *p, const struct prov_
 	case PROV_TRACEPOINT:
 		return true;
 	case PROV_KFUNC:
+		return true;
+	case PROV_UPROBE:
+		if (pp->u.uprobe.semaphore) {
+			ec_unsupported(ec, pp->point ? pp->point->tok : p->tok,
+				       "an SDT marker with a semaphore");
+			return false;
+		}
 		return true;
 	case PROV_PERF:
 		if (pp->u.perf.process || pp->u.perf.counter) {

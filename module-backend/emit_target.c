@@ -62,6 +62,8 @@ static const char *access_for(struct ec *ec, const struct prov_probe *pp,
 		return arena_printf(ec->arena, "sonde_tp_arg(c, %d)", v->index);
 	if (v->src == PROV_VAR_BTF_RETURN && kfunc)
 		return "sonde_return_value(c)";
+	if (v->src == PROV_VAR_DWARF_RETURN && pp->family == PROV_UPROBE)
+		return "sonde_return_value(c)";
 	return NULL;
 }
 

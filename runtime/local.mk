@@ -29,11 +29,11 @@ dist_runtime_linux_DATA = runtime/linux/runtime.h runtime/linux/runtime.c \
 	runtime/linux/output.c runtime/linux/probes.c runtime/linux/session.c \
 	runtime/linux/kernel_types.h
 dist_runtime_compat_DATA = runtime/linux/compat/nofault.h runtime/linux/compat/kprobes.h \
-	runtime/linux/compat/clock.h \
+	runtime/linux/compat/clock.h runtime/linux/compat/uprobes.h \
 	runtime/linux/compat/procfs.h runtime/linux/compat/timer.h \
 	runtime/linux/compat/tracepoint.h
 dist_runtime_autoconf_DATA = runtime/linux/autoconf/get_random_u32.c runtime/linux/autoconf/get_kretprobe.c \
 	runtime/linux/autoconf/regs_get_kernel_argument.c \
 	runtime/linux/autoconf/hrtimer_setup.c runtime/linux/autoconf/kbuild_works.c runtime/linux/autoconf/copy_from_kernel_nofault.c \
 	runtime/linux/autoconf/proc_ops.c runtime/linux/autoconf/tracepoint_ptr.c \
-	runtime/linux/autoconf/sched_clock_h.c
+	runtime/linux/autoconf/sched_clock_h.c runtime/linux/autoconf/uprobe_register_ptr.c

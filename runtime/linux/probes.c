@@ -253,6 +253,55 @@ static int sonde_perf_register(struct sonde_perf_probe *pp)
 	return 0;
 }
 
+/* ---- process("PATH").function ------------------------------------------ */
+
+static bool sonde_uprobe_wanted(const struct sonde_uprobe *u)
+{
+	long pid = u->pid == SONDE_PID_TARGET ? (long)sonde_target() : u->pid;
+
+	return pid < 0 || (pid > 0 && current->tgid == pid);
+}
+
+static int sonde_uprobe_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
+{
+	struct sonde_uprobe *u = container_of(uc, struct sonde_uprobe, uc);
+
+	if (sonde_uprobe_wanted(u))
+		sonde_run(u->probe, SONDE_RUNNING, regs, NULL);
+	return 0;
+}
+
+static int sonde_uretprobe_hit(struct uprobe_consumer *uc, unsigned long func,
+			       struct pt_regs *regs)
+{
+	return sonde_uprobe_hit(uc, regs);
+}
+
+static int sonde_uprobe_add(struct sonde_uprobe *u)
+{
+	struct path path;
+	int rc;
+
+	rc = kern_path(u->path, LOOKUP_FOLLOW, &path);
+	if (rc)
+		return rc;
+	u->inode = igrab(d_inode(path.dentry));
+	path_put(&path);
+	if (!u->inode)
+		return -ENOENT;
+	memset(&u->uc, 0, sizeof(u->uc));
+	if (u->is_return)
+		u->uc.ret_handler = sonde_uretprobe_hit;
+	else
+		u->uc.handler = sonde_uprobe_hit;
+	rc = sonde_uprobe_register(u);
+	if (rc) {
+		iput(u->inode);
+		u->inode = NULL;
+	}
+	return rc;
+}
+
 /* ---- registration, in the order of the program's tables --------------- */
 
 static bool sonde_timers_started;
@@ -295,6 +344,22 @@ static int sonde_register_probes(void)
 		}
 		k->registered = true;
 	}
+	for (i = 0; i < p->nuprobes; i++) {
+		struct sonde_uprobe *u = &p->uprobes[i];
+
+		rc = sonde_uprobe_add(u);
+		if (rc) {
+			char buf[300];
+			int n = scnprintf(buf, sizeof(buf),
+					  "ERROR: cannot register uprobe on '%s' at 0x%llx "
+					  "for probe %s: error %d\n", u->path,
+					  (unsigned long long)u->offset, u->probe->pp, rc);
+
+			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
+			return rc;
+		}
+		u->registered = true;
+	}
 	for (i = 0; i < p->nperfs; i++) {
 		rc = sonde_perf_register(&p->perfs[i]);
 		if (rc) {
@@ -324,9 +389,25 @@ static void sonde_unregister_probes(void)
 		for (i = 0; i < p->ntimers; i++)
 			hrtimer_cancel(&p->timers[i].timer);
 	sonde_timers_started = false;
+	for (i = 0; i < p->nuprobes; i++) {
+		if (!p->uprobes[i].registered)
+			continue;
+		sonde_uprobe_unregister(&p->uprobes[i]);
+		any = true;
+	}
+	if (any)
+		sonde_uprobe_sync();
+	for (i = 0; i < p->nuprobes; i++) {
+		if (!p->uprobes[i].registered)
+			continue;
+		iput(p->uprobes[i].inode);
+		p->uprobes[i].inode = NULL;
+		p->uprobes[i].registered = false;
+	}
 	/* perf_event_release_kernel waits for a running overflow handler */
 	for (i = 0; i < p->nperfs; i++)
 		sonde_perf_unregister(&p->perfs[i]);
+	any = false;
 	for (i = 0; i < p->ntracepoints; i++) {
 		if (!p->tracepoints[i].registered)
 			continue;

@@ -13,6 +13,7 @@
  */
 #include <linux/bitops.h>
 #include <linux/delay.h>
+#include <linux/namei.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -26,6 +27,7 @@
 #include "linux/compat/procfs.h"
 #include "linux/compat/timer.h"
 #include "linux/compat/tracepoint.h"
+#include "linux/compat/uprobes.h"
 
 #include "linux/transport.c"
 #include "linux/map.c"

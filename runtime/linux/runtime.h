@@ -36,6 +36,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kprobes.h>
 #include <linux/perf_event.h>
+#include <linux/uprobes.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -455,6 +456,23 @@ struct sonde_perf_probe {
 	struct perf_event **events;	/* per possible CPU, at registration */
 };
 
+/* process("PATH").function(...) and .return: a uprobe consumer on the
+ * file's inode at a file offset; pid >= 0 (or SONDE_PID_TARGET for the
+ * -c/-x process) keeps only that process's hits */
+#define SONDE_PID_TARGET (-2)
+
+struct sonde_uprobe {
+	const struct sonde_probe *probe;
+	const char *path;
+	u64 offset;
+	bool is_return;
+	long pid;		/* -1 every process */
+	struct inode *inode;	/* held while registered */
+	struct uprobe_consumer uc;
+	void *handle;		/* struct uprobe * where the API returns one */
+	bool registered;
+};
+
 struct sonde_program {
 	const struct sonde_probe *const *begin;	/* run order */
 	int nbegin;
@@ -470,6 +488,8 @@ struct sonde_program {
 	int nkprobes;
 	struct sonde_perf_probe *perfs;
 	int nperfs;
+	struct sonde_uprobe *uprobes;
+	int nuprobes;
 	size_t frame_size;	/* the largest handler or function frame */
 	/* allocate and free the maps; 0 or -ENOMEM */
 	int (*globals_init)(void);
