@@ -339,6 +339,14 @@ static void emit_global(struct ec *ec, FILE *f, const struct vardecl *v)
 			fprintf(f, " = -%lldLL", (long long)g->init->left->num);
 		fputs(";\n", f);
 	}
+	/* staprun NAME=VALUE */
+	if (v->type == TYPE_STRING || v->type == TYPE_LONG) {
+		const char *kind = v->type == TYPE_STRING ? "string" : "long";
+
+		fprintf(f, "module_param_cb(%s, &sonde_param_%s, %sg_%s, 0);\n"
+			"MODULE_PARM_DESC(%s, \"%s\");\n", v->name, kind,
+			v->type == TYPE_STRING ? "" : "&", v->name, v->name, kind);
+	}
 }
 
 /* globals_init: descriptors, then the maps; globals_free */

@@ -35,7 +35,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: staprun [options] NAME.bpf.o [NAME=VALUE ...]\n"
-"   or: staprun [options] NAME.ko\n"
+"   or: staprun [options] NAME.ko [NAME=VALUE ...]\n"
 "Run a Sonde BPF object or kernel module.\n"
 "  -v         increase verbosity\n"
 "  -w, -q     suppress warnings\n"
@@ -184,9 +184,6 @@ int main(int argc, char **argv)
 	log_init(opt.verbose, opt.no_warnings);
 	install_signals();
 	if (module_path_is_ko(opt.object)) {
-		if (opt.nparams)
-			bad_usage("Setting globals of a module (%s) is not supported yet.",
-				  opt.params[0]);
 		status = module_run(&opt);
 		log_release();
 		return status;

@@ -29,6 +29,75 @@ bool module_path_is_ko(const char *path)
 	return n > 3 && !strcmp(path + n - 3, ".ko");
 }
 
+/* "NAME:long" or "NAME:string" */
+static void add_param(struct modinfo *mi, const char *p, size_t len)
+{
+	const char *colon = memchr(p, ':', len);
+
+	if (!colon || mi->nparams >= MODINFO_MAX_PARAMS)
+		return;
+	mi->params[mi->nparams] = strndup(p, colon - p);
+	mi->param_is_string[mi->nparams] = len - (colon + 1 - p) == 6 &&
+					   !strncmp(colon + 1, "string", 6);
+	if (mi->params[mi->nparams])
+		mi->nparams++;
+}
+
+void modinfo_release(struct modinfo *mi)
+{
+	int i;
+
+	for (i = 0; i < mi->nparams; i++)
+		free(mi->params[i]);
+	mi->nparams = 0;
+}
+
+char *module_params(const struct modinfo *mi, char **args, int nargs)
+{
+	char *buf = NULL, *end;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int i, j;
+
+	for (i = 0; i < nargs; i++) {
+		const char *eq = strchr(args[i], '=');
+
+		if (!eq || eq == args[i]) {
+			log_fail("ERROR: bad global assignment '%s'", args[i]);
+			goto fail;
+		}
+		for (j = 0; j < mi->nparams; j++)
+			if (strlen(mi->params[j]) == (size_t)(eq - args[i]) &&
+			    !strncmp(mi->params[j], args[i], eq - args[i]))
+				break;
+		if (j == mi->nparams) {
+			log_fail("ERROR: cannot set global '%.*s': no such global in the script",
+				 (int)(eq - args[i]), args[i]);
+			goto fail;
+		}
+		if (!mi->param_is_string[j]) {
+			errno = 0;
+			(void)!strtoll(eq + 1, &end, 0);
+			if (errno || !eq[1] || *end) {
+				log_fail("ERROR: cannot set global '%s': '%s' is not a number",
+					 mi->params[j], eq + 1);
+				goto fail;
+			}
+		} else if (strchr(eq + 1, '"')) {
+			log_fail("ERROR: cannot set global '%s': a module parameter cannot "
+				 "hold '\"'", mi->params[j]);
+			goto fail;
+		}
+		fprintf(f, "%s%s=\"%s\"", i ? " " : "", mi->params[j], eq + 1);
+	}
+	fclose(f);
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
 /* name= and vermagic= from the .modinfo section */
 static int read_modinfo(Elf *elf, struct modinfo *mi)
 {
@@ -59,6 +128,8 @@ static int read_modinfo(Elf *elf, struct modinfo *mi)
 			else if (!strncmp(p, "vermagic=", 9))
 				snprintf(mi->vermagic, sizeof(mi->vermagic), "%.*s",
 					 (int)len - 9, p + 9);
+			else if (!strncmp(p, "parm=", 5))
+				add_param(mi, p + 5, len - 5);
 			p += len + 1;
 		}
 		return mi->name[0] && mi->vermagic[0] ? 0 : -1;
@@ -102,7 +173,7 @@ int module_check(const char *path, struct modinfo *mi)
 }
 
 /* init_module for kernels without finit_module (before 3.8) */
-static int insert_from_memory(int fd)
+static int insert_from_memory(int fd, const char *params)
 {
 	struct stat st;
 	void *buf;
@@ -112,12 +183,12 @@ static int insert_from_memory(int fd)
 		return -1;
 	buf = malloc(st.st_size);
 	if (buf && pread(fd, buf, st.st_size, 0) == st.st_size)
-		rc = syscall(SYS_init_module, buf, (unsigned long)st.st_size, "");
+		rc = syscall(SYS_init_module, buf, (unsigned long)st.st_size, params);
 	free(buf);
 	return rc;
 }
 
-int module_insert(const char *path, const struct modinfo *mi)
+int module_insert(const char *path, const struct modinfo *mi, const char *params)
 {
 	char sys[128];
 	struct stat st;
@@ -133,9 +204,9 @@ int module_insert(const char *path, const struct modinfo *mi)
 		log_fail("module: cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	rc = syscall(SYS_finit_module, fd, "", 0);
+	rc = syscall(SYS_finit_module, fd, params, 0);
 	if (rc && errno == ENOSYS)
-		rc = insert_from_memory(fd);
+		rc = insert_from_memory(fd, params);
 	close(fd);
 	if (rc) {
 		log_fail("module: cannot insert '%s': %s", path, strerror(errno));

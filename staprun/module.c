@@ -201,13 +201,23 @@ static int open_output(struct msession *s)
 
 static int start(struct msession *s)
 {
-	char path[128];
+	char path[128], *params;
+	int rc;
 
-	if (module_check(s->o->object, &s->mi) || open_output(s))
+	if (module_check(s->o->object, &s->mi))
 		return -1;
-	if (s->o->command && child_start(&s->child, s->o->command))
+	params = module_params(&s->mi, s->o->params, s->o->nparams);
+	if (!params || open_output(s)) {
+		free(params);
 		return -1;
-	if (module_insert(s->o->object, &s->mi))
+	}
+	if (s->o->command && child_start(&s->child, s->o->command)) {
+		free(params);
+		return -1;
+	}
+	rc = module_insert(s->o->object, &s->mi, params);
+	free(params);
+	if (rc)
 		return -1;
 	s->inserted = true;
 	snprintf(path, sizeof(path), "/proc/" SONDE_PROC_PREFIX "%s", s->mi.name);
@@ -230,6 +240,7 @@ static void cleanup(struct msession *s)
 	if (s->out && s->out != stdout)
 		fclose(s->out);
 	free(s->buf);
+	modinfo_release(&s->mi);
 }
 
 int module_run(const struct options *o)

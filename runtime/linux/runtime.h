@@ -39,6 +39,7 @@
 #include <linux/uprobes.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
@@ -494,6 +495,29 @@ struct sonde_program {
 	/* allocate and free the maps; 0 or -ENOMEM */
 	int (*globals_init)(void);
 	void (*globals_free)(void);
+};
+
+/* ---- NAME=VALUE on staprun's command line --------------------------------
+ * Scalar long and string globals are module parameters (set at load,
+ * before module_init): module_param_cb(NAME, &sonde_param_long, &g_NAME, 0)
+ * with MODULE_PARM_DESC(NAME, "long") or "string", which staprun reads
+ * back from .modinfo to check the names it is given. */
+static int sonde_param_set_long(const char *val, const struct kernel_param *kp)
+{
+	return kstrtoll(val, 0, (long long *)kp->arg);
+}
+
+static int sonde_param_set_string(const char *val, const struct kernel_param *kp)
+{
+	sonde_strcpy((char *)kp->arg, val);
+	return 0;
+}
+
+static const struct kernel_param_ops __maybe_unused sonde_param_long = {
+	.set = sonde_param_set_long,
+};
+static const struct kernel_param_ops __maybe_unused sonde_param_string = {
+	.set = sonde_param_set_string,
 };
 
 /* defined by the emitted code, read by the runtime */
