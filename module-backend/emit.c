@@ -508,6 +508,82 @@ static const char *probe_where(struct ec *ec, const struct probe *p)
 	return arena_printf(ec->arena, "%s:%d:%d", t->src ? t->src->name : "?", t->line, t->col);
 }
 
+static void collect_entries(struct ec *ec, const struct expr *e);
+
+static void collect_entry_list(struct ec *ec, const struct ptrvec *v)
+{
+	int i;
+
+	for (i = 0; i < v->n; i++)
+		collect_entries(ec, v->v[i]);
+}
+
+static void collect_entries(struct ec *ec, const struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == E_ENTRY) {
+		ptrvec_push(ec->arena, &ec->entries, (void *)e);
+		return;
+	}
+	collect_entries(ec, e->left);
+	collect_entries(ec, e->right);
+	collect_entries(ec, e->third);
+	collect_entries(ec, e->base);
+	collect_entry_list(ec, &e->args);
+}
+
+static void collect_stmt_entries(struct ec *ec, const struct stmt *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->stmts.n; i++)
+		collect_stmt_entries(ec, s->stmts.v[i]);
+	collect_entries(ec, s->expr);
+	collect_entries(ec, s->init);
+	collect_entries(ec, s->incr);
+	collect_entries(ec, s->limit);
+	collect_stmt_entries(ec, s->body);
+	collect_stmt_entries(ec, s->else_body);
+	collect_stmt_entries(ec, s->catch_body);
+}
+
+/* The entry part of a .return probe using @entry(expr): evaluated by the
+ * kretprobe's entry handler into c->entry[i] */
+static bool emit_entry_handler(struct ec *ec, struct probe *p, int id, FILE *out)
+{
+	struct cfunc cf;
+	int i;
+
+	for (i = 0; i < p->derived.n; i++) {
+		const struct prov_probe *pp = p->derived.v[i];
+		bool ret = pp->family == PROV_KFUNC ? pp->u.kfunc.is_return
+			 : pp->family == PROV_KPROBE ? pp->u.kprobe.is_return : false;
+
+		if (!ret) {
+			ec_unsupported(ec, ((const struct expr *)ec->entries.v[0])->tok,
+				       "@entry outside a kernel function's .return");
+			return false;
+		}
+	}
+	cfunc_begin(ec, &cf);
+	ec->probe = p;
+	for (i = 0; i < ec->entries.n; i++) {
+		const struct expr *e = ec->entries.v[i];
+
+		ec->fn->nstr = 0;
+		ec->fn->nkey = 0;
+		ec_line(ec, "c->entry[%d] = %s;", i, ec_long(ec, e->left));
+	}
+	cfunc_end(ec, &cf, out, arena_printf(ec->arena, "probe_%d_entry", id),
+		  arena_printf(ec->arena, "probe_%d_entry_locals", id), NULL, NULL,
+		  arena_printf(ec->arena, "the @entry values of probe_%d, at the call", id));
+	ec->probe = NULL;
+	return true;
+}
+
 /* probe POINT if (COND): a hit whose condition is false does nothing.
  * The handler is shared by the derived probes, so they must share the
  * condition (all points of the probe carry the same one, or none). */
@@ -541,6 +617,10 @@ static void emit_handler(struct ec *ec, struct probe *p, int id, FILE *out)
 	struct cfunc cf;
 	int i;
 
+	ec->entries = (struct ptrvec){ 0 };
+	collect_stmt_entries(ec, p->body);
+	if (ec->entries.n && emit_entry_handler(ec, p, id, out))
+		ec->nentries[id] = ec->entries.n;
 	cfunc_begin(ec, &cf);
 	ec->probe = p;
 	for (i = 0; i < p->locals.n; i++)
@@ -564,6 +644,7 @@ static void emit_handler(struct ec *ec, struct probe *p, int id, FILE *out)
 		  ? arena_printf(ec->arena, "end probe printing '%s'", p->autoprint_of->name)
 		  : arena_printf(ec->arena, "probe at %s", probe_where(ec, p)));
 	ec->probe = NULL;
+	ec->entries = (struct ptrvec){ 0 };
 }
 
 /* ---- probe tables -------------------------------------------------------------- */
@@ -668,6 +749,12 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 		put_cstr(f, pp->pp, strlen(pp->pp));
 		fprintf(f, ", .handler = probe_%d, .locks = %d };\n", all[i].handler,
 			ec->prog->globals.n > 0);
+		if (ec->nentries[all[i].handler]) {
+			fprintf(f, "static const struct sonde_probe pd_%d_entry = { .pp = ", i);
+			put_cstr(f, pp->pp, strlen(pp->pp));
+			fprintf(f, ", .handler = probe_%d_entry, .locks = %d };\n",
+				all[i].handler, ec->prog->globals.n > 0);
+		}
 		if (pp->family == PROV_BEGIN)
 			lists[0][counts[0]++] = all[i];
 		else if (pp->family == PROV_END)
@@ -735,7 +822,11 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 			continue;
 		}
 		fprintf(f, "\t{ .probe = &pd_%d, .symbol = \"%s\", .is_return = %d, "
-			".maxactive = %lld },\n", i, sym, ret, (long long)(maxactive > 0 ? maxactive : 0));
+			".maxactive = %lld", i, sym, ret, (long long)(maxactive > 0 ? maxactive : 0));
+		if (ec->nentries[all[i].handler])
+			fprintf(f, ",\n\t  .entry_probe = &pd_%d_entry, .nentry = %d", i,
+				ec->nentries[all[i].handler]);
+		fputs(" },\n", f);
 		nkps++;
 	}
 	if (!nkps)
@@ -872,6 +963,7 @@ int emit_module(struct program *prog, const struct emit_opts *o, FILE *out,
 	for (i = 0; i < prog->functions.n; i++)
 		scan_stmt(((struct function *)prog->functions.v[i])->body);
 
+	ec.nentries = arena_alloc(ec.arena, (prog->probes.n + 1) * sizeof(int));
 	ec.decls = open_memstream(&decls, &ndecls);
 	code_f = open_memstream(&code, &ncode);
 	tables_f = open_memstream(&tables, &ntables);
@@ -904,8 +996,12 @@ int emit_module(struct program *prog, const struct emit_opts *o, FILE *out,
 		fprintf(ec.decls, "\tstruct fn_%s_locals fn_%s;\n",
 			((struct function *)prog->functions.v[i])->name,
 			((struct function *)prog->functions.v[i])->name);
-	for (i = 0; i < prog->probes.n; i++)
+	for (i = 0; i < prog->probes.n; i++) {
 		fprintf(ec.decls, "\tstruct probe_%d_locals probe_%d;\n", i, i);
+		if (ec.nentries[i])
+			fprintf(ec.decls, "\tstruct probe_%d_entry_locals probe_%d_entry;\n",
+				i, i);
+	}
 	fputs("};\n", ec.decls);
 	emit_tables(&ec, tables_f, all, n);
 	fclose(ec.decls);

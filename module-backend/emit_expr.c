@@ -478,12 +478,23 @@ static const char *embedded_expr(struct ec *ec, const struct expr *e)
 	return t;
 }
 
+/* @entry(expr) in a .return probe: the value its entry part saved */
+static const char *entry_value(struct ec *ec, const struct expr *e)
+{
+	int i;
+
+	for (i = 0; i < ec->entries.n; i++)
+		if (ec->entries.v[i] == e)
+			return arena_printf(ec->arena, "c->entry[%d]", i);
+	ec_unsupported(ec, e->tok, "@entry here");
+	return "0";
+}
+
 static const char *construct(const struct expr *e)
 {
 	switch (e->kind) {
 	case E_REGEX: return "regular expression matching";
 	case E_TARGET: return "a context variable";
-	case E_ENTRY: return "@entry";
 	case E_PERF: return "@perf";
 	case E_REGISTER: return "register access";
 	case E_DEREF: return "@kderef/@uderef";
@@ -537,6 +548,8 @@ static const char *value(struct ec *ec, const struct expr *e)
 		return embedded_expr(ec, e);
 	case E_TARGET:
 		return ec_target(ec, e);
+	case E_ENTRY:
+		return entry_value(ec, e);
 	default:
 		ec_unsupported(ec, e->tok, construct(e));
 		return e->type == TYPE_STRING ? "\"\"" : "0";

@@ -60,6 +60,9 @@ struct ec {
 	FILE *decls;		/* globals, frames and prototypes */
 	const struct probe *probe;	/* the handler being written, or NULL */
 	bool uses_kernel_types;	/* $var->member: include linux/kernel_types.h */
+	struct ptrvec entries;	/* the @entry expressions of the probe being
+				 * written, by slot in c->entry */
+	int *nentries;		/* per probe: its @entry count */
 };
 
 /* output helpers (emit.c) */

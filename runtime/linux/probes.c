@@ -62,9 +62,12 @@ static void sonde_overload(struct sonde_context *c, u64 start)
 	sonde_set_error_state();
 }
 
-static void sonde_run(const struct sonde_probe *p, int state,
-		      struct pt_regs *regs, const unsigned long *args)
+/* true when the handler ran to its end without an error */
+static bool sonde_run_entry(const struct sonde_probe *p, int state,
+			    struct pt_regs *regs, const unsigned long *args,
+			    int64_t *entry)
 {
+	bool ok = false;
 	struct sonde_context *c;
 	unsigned long flags;
 	u64 start;
@@ -84,6 +87,7 @@ static void sonde_run(const struct sonde_probe *p, int state,
 	c->probe = p;
 	c->regs = regs;
 	c->args = args;
+	c->entry = entry;
 	c->error = NULL;
 	c->error_loc = NULL;
 	c->actions = MAXACTION;
@@ -92,6 +96,7 @@ static void sonde_run(const struct sonde_probe *p, int state,
 	p->handler(c);
 	if (p->locks)
 		raw_spin_unlock(&sonde_globals_lock);
+	ok = !c->error;
 	if (c->error)
 		sonde_report_error(c);
 	if (state == SONDE_RUNNING)
@@ -100,6 +105,13 @@ out_busy:
 	atomic_dec(&c->busy);
 out:
 	local_irq_restore(flags);
+	return ok;
+}
+
+static void sonde_run(const struct sonde_probe *p, int state,
+		      struct pt_regs *regs, const unsigned long *args)
+{
+	sonde_run_entry(p, state, regs, args, NULL);
 }
 
 static __maybe_unused void sonde_probe_hit(const struct sonde_probe *p)
@@ -166,15 +178,34 @@ static int sonde_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-static int sonde_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* ri->data: a u64 that says the @entry values were taken, then them */
+static int sonde_kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct kretprobe *rp = sonde_kretprobe_of(ri);
+	u64 *data = (u64 *)ri->data;
 	struct sonde_kprobe *k;
 
 	if (!rp)
 		return 0;
 	k = container_of(rp, struct sonde_kprobe, rp);
-	sonde_run(k->probe, SONDE_RUNNING, regs, NULL);
+	data[0] = sonde_run_entry(k->entry_probe, SONDE_RUNNING, regs, NULL,
+				  (int64_t *)(data + 1));
+	return 0;
+}
+
+static int sonde_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct kretprobe *rp = sonde_kretprobe_of(ri);
+	u64 *data = (u64 *)ri->data;
+	struct sonde_kprobe *k;
+
+	if (!rp)
+		return 0;
+	k = container_of(rp, struct sonde_kprobe, rp);
+	if (k->entry_probe && !data[0])
+		return 0;	/* the entry part was skipped or failed */
+	sonde_run_entry(k->probe, SONDE_RUNNING, regs, NULL,
+			k->entry_probe ? (int64_t *)(data + 1) : NULL);
 	return 0;
 }
 
@@ -185,6 +216,10 @@ static int sonde_kprobe_register(struct sonde_kprobe *k)
 		k->rp.kp.symbol_name = k->symbol;
 		k->rp.handler = sonde_kretprobe_ret;
 		k->rp.maxactive = k->maxactive;
+		if (k->entry_probe) {
+			k->rp.entry_handler = sonde_kretprobe_entry;
+			k->rp.data_size = (k->nentry + 1) * sizeof(u64);
+		}
 		return register_kretprobe(&k->rp);
 	}
 	memset(&k->kp, 0, sizeof(k->kp));

@@ -113,6 +113,7 @@ struct sonde_context {
 	const char *error_loc;	/* "operator '/' at f.stp:3:4" */
 	struct pt_regs *regs;	/* kprobes: the registers at the hit */
 	const unsigned long *args;	/* tracepoints: the arguments */
+	int64_t *entry;		/* kretprobes: the @entry values of this call */
 	long actions;		/* MAXACTION budget left */
 	int depth;		/* script function nesting */
 	u64 overload_start;	/* local_clock() at the start of the interval */
@@ -440,6 +441,10 @@ struct sonde_kprobe {
 	const char *symbol;
 	bool is_return;
 	int maxactive;		/* kretprobes in flight; 0: the default */
+	/* .return with @entry(expr): entry_probe's handler evaluates the
+	 * expressions at the call into nentry longs kept with the instance */
+	const struct sonde_probe *entry_probe;
+	int nentry;
 	struct kprobe kp;
 	struct kretprobe rp;
 	bool registered;
