@@ -647,10 +647,85 @@ static void emit_handler(struct ec *ec, struct probe *p, int id, FILE *out)
 	ec->entries = (struct ptrvec){ 0 };
 }
 
+/* ---- which handlers need the globals lock ----------------------------------------- */
+
+/* functions already looked at by one query (each is looked at once,
+ * which also ends recursion) */
+struct seen {
+	const struct function *v[256];
+	int n;
+};
+
+static bool stmt_uses_globals(const struct stmt *s, struct seen *seen);
+
+static bool call_uses_globals(const struct function *fn, struct seen *seen)
+{
+	int i;
+
+	if (!fn->body)
+		return false;	/* embedded C: the tapsets touch no script global */
+	for (i = 0; i < seen->n; i++)
+		if (seen->v[i] == fn)
+			return false;
+	if (seen->n == 256)
+		return true;	/* too many to track: lock, to be safe */
+	seen->v[seen->n++] = fn;
+	return stmt_uses_globals(fn->body, seen);
+}
+
+static bool expr_uses_globals(const struct expr *e, struct seen *seen)
+{
+	int i;
+
+	if (!e)
+		return false;
+	if (e->var && e->var->kind == VAR_GLOBAL)
+		return true;
+	if (e->kind == E_CALL && e->callee && call_uses_globals(e->callee, seen))
+		return true;
+	if (expr_uses_globals(e->left, seen) || expr_uses_globals(e->right, seen) ||
+	    expr_uses_globals(e->third, seen) || expr_uses_globals(e->base, seen))
+		return true;
+	for (i = 0; i < e->args.n; i++)
+		if (expr_uses_globals(e->args.v[i], seen))
+			return true;
+	return false;
+}
+
+static bool stmt_uses_globals(const struct stmt *s, struct seen *seen)
+{
+	int i;
+
+	if (!s)
+		return false;
+	for (i = 0; i < s->stmts.n; i++)
+		if (stmt_uses_globals(s->stmts.v[i], seen))
+			return true;
+	return expr_uses_globals(s->expr, seen) || expr_uses_globals(s->init, seen) ||
+	       expr_uses_globals(s->incr, seen) || expr_uses_globals(s->array, seen) ||
+	       expr_uses_globals(s->limit, seen) || stmt_uses_globals(s->body, seen) ||
+	       stmt_uses_globals(s->else_body, seen) ||
+	       stmt_uses_globals(s->catch_body, seen);
+}
+
+/* Handlers that touch no global run without the globals lock, so that
+ * such probes on hot paths do not serialize the CPUs */
+static bool probe_locks(const struct probe *p, const struct prov_probe *pp)
+{
+	struct seen seen = { .n = 0 };
+
+	if (p->autoprint_of)
+		return true;
+	if (pp->point && expr_uses_globals(pp->point->cond, &seen))
+		return true;
+	return stmt_uses_globals(p->body, &seen);
+}
+
 /* ---- probe tables -------------------------------------------------------------- */
 
 struct dprobe {
 	const struct prov_probe *pp;
+	const struct probe *probe;	/* the script probe it derives from */
 	int handler;		/* probe_N */
 	int index;		/* its descriptor pN_M */
 	int order;		/* script order, for stable sorting */
@@ -748,12 +823,12 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 		fprintf(f, "static const struct sonde_probe pd_%d = { .pp = ", i);
 		put_cstr(f, pp->pp, strlen(pp->pp));
 		fprintf(f, ", .handler = probe_%d, .locks = %d };\n", all[i].handler,
-			ec->prog->globals.n > 0);
+			probe_locks(all[i].probe, pp));
 		if (ec->nentries[all[i].handler]) {
 			fprintf(f, "static const struct sonde_probe pd_%d_entry = { .pp = ", i);
 			put_cstr(f, pp->pp, strlen(pp->pp));
 			fprintf(f, ", .handler = probe_%d_entry, .locks = %d };\n",
-				all[i].handler, ec->prog->globals.n > 0);
+				all[i].handler, probe_locks(all[i].probe, pp));
 		}
 		if (pp->family == PROV_BEGIN)
 			lists[0][counts[0]++] = all[i];
@@ -987,7 +1062,7 @@ int emit_module(struct program *prog, const struct emit_opts *o, FILE *out,
 			if (!check_probe(&ec, p, p->derived.v[j]))
 				continue;
 			all = realloc(all, (n + 1) * sizeof(*all));
-			all[n] = (struct dprobe){ p->derived.v[j], i, n, n };
+			all[n] = (struct dprobe){ p->derived.v[j], p, i, n, n };
 			n++;
 		}
 	}
