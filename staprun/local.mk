@@ -9,7 +9,7 @@ staprun_libstaprun_a_SOURCES = \
 	staprun/attach.c staprun/child.c staprun/elf.c staprun/globals.c \
 	staprun/load.c staprun/log.c staprun/log.h staprun/meta.c \
 	staprun/meta.h staprun/output.c staprun/run.c staprun/stack.c \
-	staprun/transport.c
+	staprun/transport.c staprun/module.c staprun/module.h staprun/modload.c
 staprun_libstaprun_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
 
 STAPRUN_LIBS = staprun/libstaprun.a runtime/libsondefmt.a \

@@ -29,13 +29,15 @@
 
 #include "staprun/bpf_abi.h"
 #include "staprun/log.h"
+#include "staprun/module.h"
 #include "staprun/staprun.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: staprun [options] NAME.bpf.o [NAME=VALUE ...]\n"
-"Run a Sonde BPF object.\n"
+"   or: staprun [options] NAME.ko [NAME=VALUE ...]\n"
+"Run a Sonde BPF object or kernel module.\n"
 "  -v         increase verbosity\n"
 "  -w, -q     suppress warnings\n"
 "  -o FILE    write the script's output to FILE\n"
@@ -197,6 +199,11 @@ int main(int argc, char **argv)
 	parse_options(&opt, argc, argv);
 	log_init(opt.verbose, opt.no_warnings);
 	install_signals();
+	if (module_path_is_ko(opt.object)) {
+		status = module_run(&opt);
+		log_release();
+		return status;
+	}
 	memset(&s, 0, sizeof(s));
 	s.opt = &opt;
 	s.child.release_fd = -1;

@@ -10,7 +10,9 @@ EXTRA_DIST += \
 	testsuite/semok \
 	testsuite/semko \
 	testsuite/listing \
-	testsuite/bpf
+	testsuite/bpf \
+	testsuite/module \
+	testsuite/vm
 
 # The runner also runs the unit-test programs and the pass-1 fuzz target,
 # so `make check` ends with its one "N passed, N failed" line.

@@ -17,6 +17,7 @@
 
 struct source {
 	const char *name;        /* as given: path, "<input>", tapset path */
+	const char *rel_name;    /* a tapset's path below its root, or NULL */
 	const char *text;        /* whole file, NUL-terminated (may hold NULs) */
 	size_t len;
 	bool privileged;         /* tapset, or user script under -g */

@@ -80,8 +80,14 @@ void autoprint_globals(struct program *prog)
 {
 	int nprobes = prog->probes.n;
 
-	for (int i = 0; i < nprobes; i++)
-		walk_stmt(((struct probe *)prog->probes.v[i])->body, visit_read, NULL);
+	for (int i = 0; i < nprobes; i++) {
+		struct probe *p = prog->probes.v[i];
+
+		walk_stmt(p->body, visit_read, NULL);
+		/* a point's condition reads globals too ("if (on)") */
+		for (int j = 0; j < p->points.n; j++)
+			walk_expr(((struct probe_point *)p->points.v[j])->cond, visit_read, NULL);
+	}
 	for (int i = 0; i < prog->functions.n; i++)
 		walk_stmt(((struct function *)prog->functions.v[i])->body, visit_read, NULL);
 	for (int i = 0; i < prog->globals.n; i++) {

@@ -694,13 +694,15 @@ static void warn_unassigned_globals(struct scope *sc)
 	}
 }
 
-/* "__private_" + the file path with every other character made '_' +
+/* "__private_" + the file's path with every other character made '_' +
  * "_" + name: private symbols of different files get different names in
  * the generated code (and in -p2, as upstream shows them). */
 static const char *private_name(struct program *prog, const struct token *decl,
 				const char *name)
 {
-	char *path = arena_strdup(&prog->arena, decl->src->name);
+	/* below the tapset root: the same name wherever the library lives */
+	char *path = arena_strdup(&prog->arena, decl->src->rel_name ? decl->src->rel_name :
+				  decl->src->name);
 
 	for (char *c = path; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||

@@ -35,15 +35,18 @@ TRANSLATOR_LIBS = translator/libtranslator.a runtime/libsondefmt.a
 
 translator_stap_SOURCES = translator/main.c \
 	translator/listing.c translator/listing.h \
-	translator/bpf_pass.c translator/bpf_pass.h
+	translator/bpf_pass.c translator/bpf_pass.h \
+	translator/module_pass.c translator/module_pass.h \
+	translator/staprun_exec.c translator/staprun_exec.h
 # the installed stap finds the installed tapsets and staprun without flags
 translator_stap_CPPFLAGS = $(AM_CPPFLAGS) -DSONDE_TAPSET_DIR='"$(tapsetdir)"' \
+	-DSONDE_BINDIR='"$(bindir)"' -DSONDE_RUNTIME_DIR='"$(runtimedir)"' \
 	-DSONDE_SOURCE_TAPSET_DIR='"$(abs_top_srcdir)/tapsets"' \
-	-DSONDE_BINDIR='"$(bindir)"'
+	-DSONDE_SRC_RUNTIME_DIR='"$(abs_top_srcdir)/runtime"'
 # passes 3-5 of --runtime=bpf: bpf-backend's code generator and object
 # writer (bpf_pass.c)
 translator_stap_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBELF_CFLAGS)
-translator_stap_LDADD = bpf-backend/libbpfgen.a $(TRANSLATOR_LIBS) \
+translator_stap_LDADD = module-backend/libmodgen.a bpf-backend/libbpfgen.a $(TRANSLATOR_LIBS) \
 	$(LIBBPF_LIBS) $(LIBELF_LIBS) -lpthread
 
 translator_p1check_SOURCES = translator/p1check.c

@@ -21,6 +21,7 @@
 #include "translator/elaborate.h"
 #include "translator/tapsets.h"
 #include "translator/kconfig.h"
+#include "translator/module_pass.h"
 #include "translator/parse.h"
 #include "translator/passtime.h"
 #include "translator/listing.h"
@@ -44,6 +45,9 @@ struct options {
 	const char *release;         /* -r */
 	const char *compatible;
 	struct bpf_pass_opts bpf;    /* passes 3-5 of --runtime=bpf */
+	struct module_pass_opts mod; /* passes 3-5 of --runtime=kernel */
+	const char *defines[64];     /* -D NAME[=VALUE] */
+	const char *make_args[64];   /* -B NAME=VALUE */
 	const char *tapset_dirs[64]; /* -I DIR..., then $SONDE_TAPSETS, then ours */
 	int ntapset_dirs;
 	bool pass_given;             /* -p was given */
@@ -71,7 +75,11 @@ static void usage(FILE *out)
 	      "   -g         guru mode\n"
 	      "   -e SCRIPT  run given script instead of file\n"
 	      "   -I DIR     look in DIR for additional .stp script files\n"
-	      "   -r RELEASE cross-compile to kernel RELEASE\n"
+	      "   -r RELEASE cross-compile to kernel RELEASE (or a build directory)\n"
+	      "   -m MODULE  set the name of the compiled module\n"
+	      "   -k         keep the temporary directory\n"
+	      "   -D NM=VAL  emit macro definition into generated C code\n"
+	      "   -B NM=VAL  pass option to kbuild make\n"
 	      "   --runtime=MODE  set the pass-5 runtime mode (kernel, bpf)\n"
 	      "   --compatible=VERSION  suppress incompatible language changes\n",
 	      out);
@@ -260,9 +268,7 @@ static void *run_passes(void *arg)
 	if (r->status == 0 && o->last_pass > 2 && bpf) {
 		r->status = bpf_passes(&prog, &o->bpf, &d);
 	} else if (r->status == 0 && o->last_pass > 2) {
-		fprintf(stderr, "stap: pass %d is not implemented yet; use -p1 or -p2\n",
-			o->last_pass);
-		r->status = 1;
+		r->status = module_passes(&prog, &o->mod, &d);
 	}
 	/* failed passes print it with their failure line; a run that got
 	 * through prints it last, as upstream does at exit */
@@ -351,7 +357,7 @@ int main(int argc, char **argv)
 	struct options o = { .last_pass = 5, .runtime = "kernel" };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hVp:ve:gwuI:D:r:m:ko:c:x:T:s:l:L:", longopts,
+	while ((c = getopt_long(argc, argv, "hVp:ve:gwuI:D:B:r:m:ko:c:x:T:s:l:L:", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -423,9 +429,28 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'u': o.unoptimized = true; break;
-		case 'D': case 's':
-			/* accepted now, used by the passes that will need them */
+		case 'D':
+			if (o.mod.ndefines < 64)
+				o.defines[o.mod.ndefines++] = optarg;
 			break;
+		case 'B':
+			if (o.mod.nmake_args < 64)
+				o.make_args[o.mod.nmake_args++] = optarg;
+			break;
+		case 's': {
+			/* -s MB: the module's transport buffer */
+			static char bufsize[64];
+			long mb = strtol(optarg, NULL, 10);
+
+			if (mb < 1 || mb > 4095) {
+				fprintf(stderr, "Invalid buffer size (should be 1-4095).\n");
+				return 1;
+			}
+			snprintf(bufsize, sizeof(bufsize), "SONDE_BUFSIZE=(%ldL << 20)", mb);
+			if (o.mod.ndefines < 64)
+				o.defines[o.mod.ndefines++] = bufsize;
+			break;
+		}
 		default:
 			usage(stderr);
 			return 1;
@@ -449,6 +474,17 @@ int main(int argc, char **argv)
 	o.bpf.last_pass = o.last_pass;
 	o.bpf.verbose = o.verbose;
 	o.bpf.suppress_warnings = o.suppress_warnings;
+	o.mod.last_pass = o.last_pass;
+	o.mod.verbose = o.verbose;
+	o.mod.suppress_warnings = o.suppress_warnings;
+	o.mod.module_name = o.bpf.module_name;
+	o.mod.keep_tmpdir = o.bpf.keep_tmpdir;
+	o.mod.outfile = o.bpf.outfile;
+	o.mod.command = o.bpf.command;
+	o.mod.target_pid = o.bpf.target_pid;
+	o.mod.release = o.release;
+	o.mod.defines = o.defines;
+	o.mod.make_args = o.make_args;
 	add_env_tapset_dirs(&o);
 	add_tapset_dir(&o, library_dir());
 

@@ -19,6 +19,7 @@
 
 struct tapset_file {
 	const char *path;
+	const char *rel_path;        /* below its root, for private names */
 	struct stapfile *parsed;     /* NULL until something needs it */
 };
 
@@ -181,7 +182,7 @@ static int compare_names(const void *a, const void *b)
 }
 
 /* Files of one directory, in name order so the result is reproducible. */
-static void scan_dir(struct tapset_lib *lib, const char *dir)
+static void scan_dir(struct tapset_lib *lib, const char *root, const char *dir)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *de;
@@ -214,6 +215,7 @@ static void scan_dir(struct tapset_lib *lib, const char *dir)
 		struct tapset_file *f = arena_alloc(&lib->prog->arena, sizeof(*f));
 
 		f->path = path;
+		f->rel_path = path + strlen(root) + 1;
 		ptrvec_push(&lib->prog->arena, &lib->files, f);
 		index_file(lib, lib->files.n - 1, src);
 		lib->sources_len += src->len;
@@ -251,11 +253,11 @@ static void scan_root(struct tapset_lib *lib, const char *root)
 		const char *base = pass ? root : arena_printf(a, "%s/%s", root, rt);
 
 		for (int i = 0; i < nv; i++) {
-			scan_dir(lib, arena_printf(a, "%s/%s/%s", base, versions[i], tg->arch));
-			scan_dir(lib, arena_printf(a, "%s/%s", base, versions[i]));
+			scan_dir(lib, root, arena_printf(a, "%s/%s/%s", base, versions[i], tg->arch));
+			scan_dir(lib, root, arena_printf(a, "%s/%s", base, versions[i]));
 		}
-		scan_dir(lib, arena_printf(a, "%s/%s", base, tg->arch));
-		scan_dir(lib, base);
+		scan_dir(lib, root, arena_printf(a, "%s/%s", base, tg->arch));
+		scan_dir(lib, root, base);
 	}
 }
 
@@ -282,6 +284,7 @@ struct stapfile *tapsets_require_file(struct tapset_lib *lib, int i)
 			return NULL;
 		src->privileged = true;
 		src->is_tapset = true;
+		src->rel_name = f->rel_path;
 		ppo.nargs = 0;
 		f->parsed = parse_source(lib->prog, src, &ppo, lib->diags);
 		ptrvec_push(&lib->prog->arena, &lib->prog->library_files, f->parsed);
