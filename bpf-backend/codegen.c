@@ -272,7 +272,7 @@ static void program_end(struct cg *cg, const char *name, const char *section,
 	emit_exit(em);
 	if (cg->error_label >= 0)
 		rt_error_tail(cg, NULL, 0);
-	cg_func_tails(cg);
+	cg_func_tails(cg, 0);
 	emit_stack_release(em, 0);
 	if (emit_finish(em) == -E2BIG && strstr(em->errmsg, "stack")) {
 		cg_unsupported(cg, cg->point ? cg->point->probe->tok : NULL,

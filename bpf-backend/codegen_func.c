@@ -205,15 +205,15 @@ static void keep_tail(struct cg *cg)
 	memcpy(t->sites, ids, n * sizeof(*ids));
 }
 
-void cg_func_tails(struct cg *cg)
+void cg_func_tails(struct cg *cg, int from)
 {
 	int i;
 
-	for (i = 0; i < cg->ntails; i++) {
+	for (i = from; i < cg->ntails; i++) {
 		cg->error_label = cg->tails[i].label;
 		rt_error_tail(cg, cg->tails[i].sites, cg->tails[i].nsites);
 	}
-	cg->ntails = 0;
+	cg->ntails = from;
 	cg->error_label = -1;
 }
 
@@ -299,7 +299,9 @@ void cg_call_function(struct cg *cg, const struct expr *e)
 	int mark;
 	struct cg_local *saved_locals = cg->locals, *v;
 	int saved_n = cg->nlocals, saved_err = cg->error_label;
-	struct cg_loop *saved_loop = cg->loop;
+	/* break and continue cannot leave the function; foreach nesting
+	 * depths (codegen_foreach.c) still count the caller's loops */
+	struct cg_loop fnloop = { -1, -1, cg->loop, NULL };
 	bool string = fn->ret == TYPE_STRING;
 	struct cg_frame fr;
 
@@ -340,7 +342,7 @@ void cg_call_function(struct cg *cg, const struct expr *e)
 	cg->locals = v;
 	cg->nlocals = base + np + nl;
 	cg->frame = &fr;
-	cg->loop = NULL;
+	cg->loop = &fnloop;
 	cg->error_label = -1;
 	cg_charge_body(cg, fn->body);
 	cg_stmt(cg, fn->body);
@@ -348,7 +350,7 @@ void cg_call_function(struct cg *cg, const struct expr *e)
 	cg->dead = false;
 	keep_tail(cg);
 	cg->error_label = saved_err;
-	cg->loop = saved_loop;
+	cg->loop = fnloop.outer;
 	cg->frame = fr.outer;
 	cg->locals = saved_locals;
 	cg->nlocals = saved_n;

@@ -141,7 +141,9 @@ struct cg_tail {
 };
 
 struct cg_loop {
-	int brk, cont;
+	int brk, cont;			/* -1: an inlined function's body,
+					   which break and continue cannot
+					   leave */
 	struct cg_loop *outer;
 	const struct cg_global *array;	/* foreach: the array iterated */
 };
@@ -422,8 +424,9 @@ void cg_return(struct cg *cg, const struct stmt *s);
 /* The string ids of the call sites of the inlined frames, innermost
  * first; returns how many (at most max) */
 int cg_frame_sites(struct cg *cg, uint32_t *ids, int max);
-/* Emit the error tails the inlined calls of this program left */
-void cg_func_tails(struct cg *cg);
+/* Emit the error tails the inlined calls of this program (or loop
+ * body callback) left since cg->tails[from] */
+void cg_func_tails(struct cg *cg, int from);
 
 /* ---- codegen_try.c ------------------------------------------------------ */
 
