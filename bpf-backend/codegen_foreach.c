@@ -181,6 +181,19 @@ static const char *stmt_where(struct cg *cg, const struct stmt *s)
 			    t ? t->col : 0);
 }
 
+/* The verifier allows 8 call frames: the program and 7 callbacks in
+ * each other (the loops of inlined functions count too) */
+#define MAX_BODY_DEPTH 7
+
+static bool body_depth_ok(struct cg *cg, const struct token *tok)
+{
+	if (cg->body_depth < MAX_BODY_DEPTH)
+		return true;
+	cg_unsupported(cg, tok, "loops nested more than 7 deep (counting "
+		       "those of the functions called in their bodies)");
+	return false;
+}
+
 /* A loop body's callback under construction */
 struct body_cb {
 	struct cg_sub_save save;
@@ -212,6 +225,7 @@ static void body_open(struct cg *cg, struct body_cb *b, int ls)
 	int idx;
 
 	cg_sub_begin_mirror(cg, &b->save, mirror_depth(cg));
+	cg->body_depth++;
 	b->ls = ls;
 	b->loop.brk = cg_label(cg);
 	b->loop.cont = cg_label(cg);
@@ -311,6 +325,7 @@ static int body_close(struct cg *cg, struct body_cb *b, const char *key)
 	/* those of functions inlined in the body */
 	cg_func_tails(cg, b->tails);
 	cg->try_ctx = b->outer_try;
+	cg->body_depth--;
 	if (b->returned >= 0)
 		cg->frame->ret_label = b->outer_ret;
 	return cg_sub_end(cg, &b->save, key);
@@ -426,6 +441,10 @@ void cg_for_loop(struct cg *cg, const struct stmt *s)
 				 stmt_where(cg, s));
 	struct body_cb b = { 0 };
 
+	if (!body_depth_ok(cg, s->tok)) {
+		emit_stack_release(em, mark);
+		return;
+	}
 	if (s->init)
 		cg_discard(cg, s->init);
 	cg_remember_budget(cg, entry);
@@ -662,7 +681,7 @@ void cg_foreach(struct cg *cg, const struct stmt *s)
 		cg_unsupported(cg, s->tok, "a value variable over statistics");
 		return;
 	}
-	if (!sort_of(cg, s, &it))
+	if (!sort_of(cg, s, &it) || !body_depth_ok(cg, s->tok))
 		return;
 	it.emap = entry_map(cg, &it, s->tok);
 	if (it.emap < 0)

@@ -190,6 +190,7 @@ struct cg {
 	int error_label;	/* raise the error whose ids are in r1, r2;
 				   -1 until some code can raise one */
 	struct cg_loop *loop;
+	int body_depth;		/* loop-body callbacks being generated */
 	struct cg_frame *frame;	/* innermost inlined call, or NULL */
 	struct cg_try *try_ctx;	/* innermost try body, or NULL */
 	struct cg_tail *tails;	/* error tails of inlined calls */
