@@ -171,14 +171,25 @@ static int mirror_depth(const struct cg *cg)
 	return d;
 }
 
-/* "file:line:col" of a statement: names its body's callback */
-static const char *stmt_where(struct cg *cg, const struct stmt *s)
+static const char *where(struct cg *cg, const struct token *t)
 {
-	const struct token *t = s->tok;
-
 	return arena_printf(cg->arena, "%s:%d:%d",
 			    t && t->src ? t->src->name : "?", t ? t->line : 0,
 			    t ? t->col : 0);
+}
+
+/* "file:line:col" of a statement, and in an inlined function the call
+ * sites that put it there: names its body's callback in -p3, telling
+ * apart the copies of one loop inlined at several calls */
+static const char *stmt_where(struct cg *cg, const struct stmt *s)
+{
+	const char *w = where(cg, s->tok);
+	const struct cg_frame *f;
+
+	for (f = cg->frame; f; f = f->outer)
+		w = arena_printf(cg->arena, "%s in %s() called at %s", w,
+				 f->fn->name, where(cg, f->site));
+	return w;
 }
 
 /* The verifier allows 8 call frames: the program and 7 callbacks in
