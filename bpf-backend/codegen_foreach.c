@@ -195,13 +195,52 @@ static const char *stmt_where(struct cg *cg, const struct stmt *s)
 /* The verifier allows 8 call frames: the program and 7 callbacks in
  * each other (the loops of inlined functions count too) */
 #define MAX_BODY_DEPTH 7
+#define TOO_DEEP "loops nested more than 7 deep (bpf runtime limit)"
 
+/* Is the innermost inlined call a copy of recursion, unrolled to
+ * MAXNESTING (codegen_func.c)? */
+static bool in_recursion(const struct cg *cg)
+{
+	const struct cg_frame *f, *g;
+
+	for (f = cg->frame; f; f = f->outer)
+		for (g = f->outer; g; g = g->outer)
+			if (g->fn == f->fn)
+				return true;
+	return false;
+}
+
+/*
+ * Room for one more body callback?  If not, a program that nests its
+ * loops this deep is refused in pass 3.  A recursive function whose
+ * loops call it again nests a callback per level of its unrolling, as
+ * deep as MAXNESTING, while most runs recurse far less: there the loop
+ * raises an error if it is ever reached, which no try catches (it is a
+ * limit, as MAXACTION is).
+ */
 static bool body_depth_ok(struct cg *cg, const struct token *tok)
 {
+	struct emitter *em = &cg->em;
+	struct cg_try *try_ctx = cg->try_ctx;
+	int go_on;
+
 	if (cg->body_depth < MAX_BODY_DEPTH)
 		return true;
-	cg_unsupported(cg, tok, "loops nested more than 7 deep (counting "
-		       "those of the functions called in their bodies)");
+	if (!in_recursion(cg)) {
+		cg_unsupported(cg, tok, "loops nested more than 7 deep "
+			       "(counting those of the functions called in "
+			       "their bodies)");
+		return false;
+	}
+	/* the raise is unconditional; a jump the verifier's CFG check
+	 * sees keeps what follows reachable (as too_deep() does) */
+	go_on = label_new(em);
+	emit_mov_imm(em, BPF_REG_1, 1);
+	emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, go_on);
+	cg->try_ctx = NULL;
+	rt_raise(cg, TOO_DEEP, tok);
+	cg->try_ctx = try_ctx;
+	label_bind(em, go_on);
 	return false;
 }
 
