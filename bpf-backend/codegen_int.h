@@ -337,6 +337,9 @@ void cg_sub_begin(struct cg *cg, struct cg_sub_save *save);
  * that statements lowered for the program can run in it */
 void cg_sub_begin_mirror(struct cg *cg, struct cg_sub_save *save, int depth);
 int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key);
+/* The call frames the program being generated needs when it runs:
+ * itself and its deepest chain of callbacks (the verifier allows 8) */
+int cg_call_frames(const struct cg *cg);
 /* Hand the subprograms to the object */
 int cg_subs_finish(struct cg *cg);
 

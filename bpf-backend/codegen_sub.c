@@ -116,6 +116,30 @@ int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key)
 	return idx;
 }
 
+/* Frames of a function whose relocations are r[0..n): its own and
+ * those of the deepest chain of callbacks it hands to helpers */
+static int frames(const struct cg *cg, const struct insn_reloc *r, int n)
+{
+	int i, d, max = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct cg_prog *sub;
+
+		if (r[i].kind != INSN_RELOC_FUNC || r[i].target >= cg->nsubs)
+			continue;
+		sub = &cg->subs[r[i].target];
+		d = frames(cg, sub->relocs, sub->nrelocs);
+		if (d > max)
+			max = d;
+	}
+	return 1 + max;
+}
+
+int cg_call_frames(const struct cg *cg)
+{
+	return frames(cg, cg->em.relocs, cg->em.nrelocs);
+}
+
 int cg_subs_finish(struct cg *cg)
 {
 	struct cg_object *obj = cg->obj;
