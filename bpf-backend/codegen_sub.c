@@ -15,6 +15,7 @@
  * They end up in .text, with the BTF function info the verifier needs
  * for callbacks (funcinfo.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +70,15 @@ int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key)
 	int idx = -1;
 
 	emit_stack_release(em, 0);
-	if (emit_finish(em)) {
+	if (emit_finish(em) == -E2BIG && strstr(em->errmsg, "stack")) {
+		/* a loop body's frame mirrors the probe's, then adds its
+		 * own; the enclosing bodies would say the same */
+		if (!cg->errors)
+			cg_unsupported(cg, cg->point ? cg->point->probe->tok : NULL,
+				"a loop body whose locals and temporaries, "
+				"with those of the probe around it, need more "
+				"than 512 bytes of BPF stack");
+	} else if (em->err) {
 		diag_semantic_error(cg->diags, NULL,
 				    "bpf code generation failed: %s", em->errmsg);
 		cg->errors++;
