@@ -259,6 +259,7 @@ struct body_cb {
 	int outer_ret;		/* the function's ret_label */
 	int returned;		/* BODY_RETURN */
 	int tails;		/* cg->tails[tails...]: the callback's own */
+	bool caught, ret;	/* the callback may leave with those words */
 };
 
 /*
@@ -357,8 +358,10 @@ static int body_close(struct cg *cg, struct body_cb *b, const char *key)
 	/* the blocks no jump reaches are left out: the verifier refuses
 	 * unreachable code */
 	body_exit(cg, b, b->loop.brk, BODY_ON, true);
+	b->caught = b->outer_try && cg->label_used[b->proxy.catch_label];
 	if (b->outer_try)
 		body_exit(cg, b, b->proxy.catch_label, BODY_CAUGHT, true);
+	b->ret = b->returned >= 0 && cg->label_used[b->returned];
 	if (b->returned >= 0)
 		body_exit(cg, b, b->returned, BODY_RETURN, true);
 	/* the error tails jump back here */
@@ -388,9 +391,10 @@ static int body_close(struct cg *cg, struct body_cb *b, const char *key)
  * goes on here: next or an uncaught error ends the handler, a caught
  * error goes to the catch block, a return to the function's end.
  */
-static void body_loop(struct cg *cg, int ls, int entry, int cb,
-		      int count_slot, int32_t count_imm)
+static void body_loop(struct cg *cg, const struct body_cb *b, int entry,
+		      int cb, int count_slot, int32_t count_imm)
 {
+	int ls = b->ls;
 	struct emitter *em = &cg->em;
 	int on = cg_label(cg);
 
@@ -406,10 +410,10 @@ static void body_loop(struct cg *cg, int ls, int entry, int cb,
 	cg_forget_budget(cg, entry);
 	emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, ls + LS_WORD);
 	cg_jcond(cg, BPF_JEQ, BPF_REG_1, BODY_ON, on);
-	if (cg->try_ctx)
+	if (b->caught)
 		cg_jcond(cg, BPF_JEQ, BPF_REG_1, BODY_CAUGHT,
 			 cg->try_ctx->catch_label);
-	if (cg->frame && cg->frame->ret_label >= 0)
+	if (b->ret)
 		cg_jcond(cg, BPF_JEQ, BPF_REG_1, BODY_RETURN,
 			 cg->frame->ret_label);
 	cg_goto(cg, cg->exit_label);
@@ -427,32 +431,31 @@ static int body_share(struct cg *cg, const struct token *tok)
 }
 
 /* One iteration of the foreach s over an array: the entry at sorted
- * position index, its keys and value bound, the body */
+ * position index, its keys and value bound, the body; in b */
 static int foreach_callback(struct cg *cg, const struct stmt *s,
-			    const struct iter *it, int ls)
+			    const struct iter *it, int ls, struct body_cb *b)
 {
 	struct emitter *em = &cg->em;
 	const struct vardecl *v = it->g->var;
 	char *key = arena_printf(cg->arena, "foreach body at %s",
 				 stmt_where(cg, s));
-	struct body_cb b = { 0 };
 	int ep, vp, i, off;
 
-	body_open(cg, &b, ls);
+	body_open(cg, b, ls);
 	ep = emit_stack_alloc(em, 8);
 	vp = emit_stack_alloc(em, 8);
 	emit_mov_reg(em, BPF_REG_6, BPF_REG_1);
 	cg_charge_iteration(cg, s->body, s->tok);
-	iter_lookup_index(cg, it->emap, BPF_REG_6, cg->key_slot, b.stop);
+	iter_lookup_index(cg, it->emap, BPF_REG_6, cg->key_slot, b->stop);
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, E_PERM);
-	iter_lookup_index(cg, it->emap, BPF_REG_1, cg->key_slot, b.stop);
+	iter_lookup_index(cg, it->emap, BPF_REG_1, cg->key_slot, b->stop);
 	emit_store(em, BPF_DW, BPF_REG_10, ep, BPF_REG_0);
 	/* an element deleted since the loop began is skipped */
 	emit_ld_map(em, BPF_REG_1, it->g->map);
 	emit_mov_reg(em, BPF_REG_2, BPF_REG_0);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_2, E_KEY);
 	emit_call_helper(em, BPF_FUNC_map_lookup_elem);
-	cg_jcond(cg, BPF_JEQ, BPF_REG_0, 0, b.loop.cont);
+	cg_jcond(cg, BPF_JEQ, BPF_REG_0, 0, b->loop.cont);
 	emit_store(em, BPF_DW, BPF_REG_10, vp, BPF_REG_0);
 	for (i = 0, off = E_KEY; i < s->keys.n; i++) {
 		const struct foreach_key *k = s->keys.v[i];
@@ -472,8 +475,8 @@ static int foreach_callback(struct cg *cg, const struct stmt *s,
 			emit_load(em, BPF_DW, BPF_REG_0, BPF_REG_3, 0);
 		bind_var(cg, s->value_decl, s->value_var, v->type == TYPE_STRING);
 	}
-	body_run(cg, &b, s->body, NULL);
-	return body_close(cg, &b, key);
+	body_run(cg, b, s->body, NULL);
+	return body_close(cg, b, key);
 }
 
 /*
@@ -513,7 +516,7 @@ void cg_for_loop(struct cg *cg, const struct stmt *s)
 	body_run(cg, &b, s->body, s->incr);
 	cb = body_close(cg, &b, key);
 	if (cb >= 0)
-		body_loop(cg, ls, entry, cb, 0, (int32_t)cg->lim.maxaction + 1);
+		body_loop(cg, &b, entry, cb, 0, (int32_t)cg->lim.maxaction + 1);
 	cg_scratch_release(cg, smark);
 	emit_stack_release(em, mark);
 }
@@ -539,6 +542,7 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	int lim = emit_stack_alloc(em, 8);
 	int n = emit_stack_alloc(em, 8), entry = emit_stack_alloc(em, 8);
 	int collect, sort, renumber = -1, compact = -1, body, ok, ls, st;
+	struct body_cb b = { 0 };
 
 	if (s->limit) {
 		cg_long(cg, s->limit);
@@ -620,10 +624,10 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	label_bind(em, ok);
 	ls = body_share(cg, s->tok);
 	cg->loop = &loop;
-	body = foreach_callback(cg, s, it, ls);
+	body = foreach_callback(cg, s, it, ls, &b);
 	cg->loop = loop.outer;
 	if (body >= 0)
-		body_loop(cg, ls, entry, body, n, 0);
+		body_loop(cg, &b, entry, body, n, 0);
 	cg_bind(cg, out);
 	label_bind(em, loop.brk);
 	label_bind(em, loop.cont);
