@@ -269,13 +269,15 @@ struct body_cb {
  * the scratch words at ls, the budget masked to a range the verifier
  * can bound.  The index stays in r1.
  */
-static void body_open(struct cg *cg, struct body_cb *b, int ls)
+static void body_open(struct cg *cg, struct body_cb *b, int ls,
+		      const struct token *tok)
 {
 	struct emitter *em = &cg->em;
 	uint32_t mask = 1;
 	int idx;
 
 	cg_sub_begin_mirror(cg, &b->save, mirror_depth(cg));
+	b->save.tok = tok;
 	cg->body_depth++;
 	b->ls = ls;
 	b->loop.brk = cg_label(cg);
@@ -441,7 +443,7 @@ static int foreach_callback(struct cg *cg, const struct stmt *s,
 				 stmt_where(cg, s));
 	int ep, vp, i, off;
 
-	body_open(cg, b, ls);
+	body_open(cg, b, ls, s->tok);
 	ep = emit_stack_alloc(em, 8);
 	vp = emit_stack_alloc(em, 8);
 	emit_mov_reg(em, BPF_REG_6, BPF_REG_1);
@@ -502,7 +504,7 @@ void cg_for_loop(struct cg *cg, const struct stmt *s)
 		cg_discard(cg, s->init);
 	cg_remember_budget(cg, entry);
 	ls = body_share(cg, s->tok);
-	body_open(cg, &b, ls);
+	body_open(cg, &b, ls, s->tok);
 	cg_charge_iteration(cg, s->body, s->tok);
 	if (s->expr) {
 		go = label_new(em);

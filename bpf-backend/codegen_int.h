@@ -329,6 +329,8 @@ struct cg_sub_save {
 	bool *label_used;
 	int label_used_cap;
 	struct cg_loop *loop;
+	const struct token *tok;	/* a loop body's: where its errors
+					   are reported, or NULL */
 };
 int cg_sub_find(const struct cg *cg, const char *key);
 void cg_sub_begin(struct cg *cg, struct cg_sub_save *save);

@@ -41,6 +41,7 @@ static void sub_begin(struct cg *cg, struct cg_sub_save *save)
 	save->label_used = cg->label_used;
 	save->label_used_cap = cg->label_used_cap;
 	save->loop = cg->loop;
+	save->tok = NULL;
 	emit_init(&cg->em);
 	cg->error_label = -1;
 	cg->exit_label = -1;
@@ -73,11 +74,14 @@ int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key)
 	if (emit_finish(em) == -E2BIG && strstr(em->errmsg, "stack")) {
 		/* a loop body's frame mirrors the probe's, then adds its
 		 * own; the enclosing bodies would say the same */
+		const struct token *tok = save->tok ? save->tok :
+			cg->point ? cg->point->probe->tok : NULL;
+
 		if (!cg->errors)
-			cg_unsupported(cg, cg->point ? cg->point->probe->tok : NULL,
-				"a loop body whose locals and temporaries, "
-				"with those of the probe around it, need more "
-				"than 512 bytes of BPF stack");
+			cg_unsupported(cg, tok, "a loop body whose locals and "
+				       "temporaries, with those around the "
+				       "loop, need more than 512 bytes of "
+				       "BPF stack");
 	} else if (em->err) {
 		diag_semantic_error(cg->diags, NULL,
 				    "bpf code generation failed: %s", em->errmsg);
