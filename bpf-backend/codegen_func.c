@@ -13,9 +13,10 @@
  * function's long parameters, locals and return value live on the stack
  * (the verifier must know them exactly to see loops end, see
  * codegen_int.h), its strings in the scratch frame; its errors reach the
- * probe's error
- * path or an enclosing try directly, and its call chain, which error
- * messages print (runtime.md 3.2), is known at translation time.
+ * probe's error path or an enclosing try directly (from a loop body's
+ * callback, through the word the loop's caller checks, as its returns
+ * do: codegen_foreach.c), and its call chain, which error messages
+ * print (runtime.md 3.2), is known at translation time.
  *
  * Depth: a call at depth d (1 from a probe body) beyond MAXNESTING is
  * not expanded; it raises "MAXNESTING exceeded" at the function's
