@@ -282,7 +282,13 @@ static void program_end(struct cg *cg, const char *name, const char *section,
 	emit_exit(em);
 	if (cg->error_label >= 0)
 		rt_error_tail(cg, NULL, 0);
-	cg_func_tails(cg);
+	cg_func_tails(cg, 0);
+	/* codegen_foreach.c refuses loop bodies nested past this; the
+	 * callbacks of foreach, delete and statistics can add one more */
+	if (!cg->errors && cg_call_frames(cg) > 8)
+		cg_unsupported(cg, cg->point ? cg->point->probe->tok : NULL,
+			       "a probe whose innermost loop body needs a "
+			       "9th BPF call frame");
 	emit_stack_release(em, 0);
 	if (emit_finish(em) == -E2BIG && strstr(em->errmsg, "stack")) {
 		cg_unsupported(cg, cg->point ? cg->point->probe->tok : NULL,

@@ -92,9 +92,11 @@ static void operands(struct cg *cg, const struct expr *l, const struct expr *r)
 		load_imm(cg, BPF_REG_2, r->num);
 		return;
 	}
+	/* the slot is taken after l is evaluated, so that a long chain
+	 * (a + b + c + ...) needs one slot, not one per operand */
 	mark = emit_stack_mark(em);
-	slot = emit_stack_alloc(em, 8);
 	cg_long(cg, l);
+	slot = emit_stack_alloc(em, 8);
 	emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_0);
 	cg_long(cg, r);
 	emit_mov_reg(em, BPF_REG_2, BPF_REG_0);
@@ -160,11 +162,11 @@ static int compare_op(const char *op)
 static void string_compare(struct cg *cg, const struct expr *e)
 {
 	struct emitter *em = &cg->em;
-	int mark = emit_stack_mark(em), smark = cg_scratch_mark(cg);
-	int slot = emit_stack_alloc(em, 8);
+	int mark = emit_stack_mark(em), smark = cg_scratch_mark(cg), slot;
 	const char *op = e->op;
 
 	cg_str(cg, e->left);
+	slot = emit_stack_alloc(em, 8);
 	emit_store(em, BPF_DW, BPF_REG_10, slot, BPF_REG_0);
 	cg_str(cg, e->right);
 	emit_mov_reg(em, BPF_REG_2, BPF_REG_0);

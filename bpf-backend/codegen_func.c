@@ -12,9 +12,10 @@
  * program: the function's long parameters, locals and return value live
  * on the stack (the verifier must know them exactly to see loops end,
  * see codegen_int.h), its strings in the scratch frame; its errors reach
- * the probe's error path or an enclosing try directly, and its call
- * chain, which error messages print (runtime.md 3.2), is known at
- * translation time.
+ * the probe's error path or an enclosing try directly (from a loop
+ * body's callback, through the word the loop's caller checks, as its
+ * returns do: codegen_foreach.c), and its call chain, which error
+ * messages print (runtime.md 3.2), is known at translation time.
  *
  * Depth: a call at depth d (1 from a probe body) beyond MAXNESTING is
  * not expanded; it raises "MAXNESTING exceeded" at the function's
@@ -210,15 +211,15 @@ static void keep_tail(struct cg *cg)
 	memcpy(t->sites, ids, n * sizeof(*ids));
 }
 
-void cg_func_tails(struct cg *cg)
+void cg_func_tails(struct cg *cg, int from)
 {
 	int i;
 
-	for (i = 0; i < cg->ntails; i++) {
+	for (i = from; i < cg->ntails; i++) {
 		cg->error_label = cg->tails[i].label;
 		rt_error_tail(cg, cg->tails[i].sites, cg->tails[i].nsites);
 	}
-	cg->ntails = 0;
+	cg->ntails = from;
 	cg->error_label = -1;
 }
 
@@ -304,7 +305,9 @@ void cg_call_function(struct cg *cg, const struct expr *e)
 	int mark;
 	struct cg_local *saved_locals = cg->locals, *v;
 	int saved_n = cg->nlocals, saved_err = cg->error_label;
-	struct cg_loop *saved_loop = cg->loop;
+	/* break and continue cannot leave the function; foreach nesting
+	 * depths (codegen_foreach.c) still count the caller's loops */
+	struct cg_loop fnloop = { -1, -1, cg->loop, NULL };
 	bool string = fn->ret == TYPE_STRING;
 	struct cg_frame fr;
 
@@ -345,7 +348,7 @@ void cg_call_function(struct cg *cg, const struct expr *e)
 	cg->locals = v;
 	cg->nlocals = base + np + nl;
 	cg->frame = &fr;
-	cg->loop = NULL;
+	cg->loop = &fnloop;
 	cg->error_label = -1;
 	cg_charge_body(cg, fn->body);
 	cg_stmt(cg, fn->body);
@@ -353,7 +356,7 @@ void cg_call_function(struct cg *cg, const struct expr *e)
 	cg->dead = false;
 	keep_tail(cg);
 	cg->error_label = saved_err;
-	cg->loop = saved_loop;
+	cg->loop = fnloop.outer;
 	cg->frame = fr.outer;
 	cg->locals = saved_locals;
 	cg->nlocals = saved_n;

@@ -164,7 +164,9 @@ struct cg_tail {
 };
 
 struct cg_loop {
-	int brk, cont;
+	int brk, cont;			/* -1: an inlined function's body,
+					   which break and continue cannot
+					   leave */
 	struct cg_loop *outer;
 	const struct cg_global *array;	/* foreach: the array iterated */
 };
@@ -212,6 +214,7 @@ struct cg {
 	int error_label;	/* raise the error whose ids are in r1, r2;
 				   -1 until some code can raise one */
 	struct cg_loop *loop;
+	int body_depth;		/* loop-body callbacks being generated */
 	struct cg_frame *frame;	/* innermost inlined call, or NULL */
 	struct cg_try *try_ctx;	/* innermost try body, or NULL */
 	struct cg_tail *tails;	/* error tails of inlined calls */
@@ -384,6 +387,8 @@ struct cg_sub_save {
 	bool *label_used;
 	int label_used_cap;
 	struct cg_loop *loop;
+	const struct token *tok;	/* a loop body's: where its errors
+					   are reported, or NULL */
 };
 int cg_sub_find(const struct cg *cg, const char *key);
 void cg_sub_begin(struct cg *cg, struct cg_sub_save *save);
@@ -392,6 +397,9 @@ void cg_sub_begin(struct cg *cg, struct cg_sub_save *save);
  * that statements lowered for the program can run in it */
 void cg_sub_begin_mirror(struct cg *cg, struct cg_sub_save *save, int depth);
 int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key);
+/* The call frames the program being generated needs when it runs:
+ * itself and its deepest chain of callbacks (the verifier allows 8) */
+int cg_call_frames(const struct cg *cg);
 /* Hand the subprograms to the object */
 int cg_subs_finish(struct cg *cg);
 
@@ -480,8 +488,9 @@ void cg_return(struct cg *cg, const struct stmt *s);
 /* The string ids of the call sites of the inlined frames, innermost
  * first; returns how many (at most max) */
 int cg_frame_sites(struct cg *cg, uint32_t *ids, int max);
-/* Emit the error tails the inlined calls of this program left */
-void cg_func_tails(struct cg *cg);
+/* Emit the error tails the inlined calls of this program (or loop
+ * body callback) left since cg->tails[from] */
+void cg_func_tails(struct cg *cg, int from);
 
 /* ---- codegen_try.c ------------------------------------------------------ */
 

@@ -151,7 +151,7 @@ void rt_raise_str(struct cg *cg, int msg, const struct token *tok)
 	label_bind(em, count);
 	count_error(cg);
 	emit_mov_imm(em, BPF_REG_1, 0);
-	emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, cg->exit_label);
+	cg_jcond(cg, BPF_JEQ, BPF_REG_1, 0, cg->exit_label);
 }
 
 /* errors += 1; past MAXERRORS the session enters ERROR */

@@ -144,7 +144,7 @@ static void stmt_jump(struct cg *cg, const struct stmt *s)
 
 	if (s->kind == S_NEXT) {
 		target = cg->exit_label;
-	} else if (!cg->loop) {
+	} else if (!cg->loop || cg->loop->brk < 0) {
 		diag_semantic_error(cg->diags, s->tok, "cannot '%s' outside loop",
 				    s->kind == S_BREAK ? "break" : "continue");
 		cg->errors++;

@@ -15,6 +15,7 @@
  * They end up in .text, with the BTF function info the verifier needs
  * for callbacks (funcinfo.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,7 @@ static void sub_begin(struct cg *cg, struct cg_sub_save *save)
 	save->label_used = cg->label_used;
 	save->label_used_cap = cg->label_used_cap;
 	save->loop = cg->loop;
+	save->tok = NULL;
 	emit_init(&cg->em);
 	cg->error_label = -1;
 	cg->exit_label = -1;
@@ -69,7 +71,18 @@ int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key)
 	int idx = -1;
 
 	emit_stack_release(em, 0);
-	if (emit_finish(em)) {
+	if (emit_finish(em) == -E2BIG && strstr(em->errmsg, "stack")) {
+		/* a loop body's frame mirrors the probe's, then adds its
+		 * own; the enclosing bodies would say the same */
+		const struct token *tok = save->tok ? save->tok :
+			cg->point ? cg->point->probe->tok : NULL;
+
+		if (!cg->errors)
+			cg_unsupported(cg, tok, "a loop body whose locals and "
+				       "temporaries, with those around the "
+				       "loop, need more than 512 bytes of "
+				       "BPF stack");
+	} else if (em->err) {
 		diag_semantic_error(cg->diags, NULL,
 				    "bpf code generation failed: %s", em->errmsg);
 		cg->errors++;
@@ -114,6 +127,30 @@ int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key)
 	cg->label_used_cap = save->label_used_cap;
 	cg->loop = save->loop;
 	return idx;
+}
+
+/* Frames of a function whose relocations are r[0..n): its own and
+ * those of the deepest chain of callbacks it hands to helpers */
+static int frames(const struct cg *cg, const struct insn_reloc *r, int n)
+{
+	int i, d, max = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct cg_prog *sub;
+
+		if (r[i].kind != INSN_RELOC_FUNC || r[i].target >= cg->nsubs)
+			continue;
+		sub = &cg->subs[r[i].target];
+		d = frames(cg, sub->relocs, sub->nrelocs);
+		if (d > max)
+			max = d;
+	}
+	return 1 + max;
+}
+
+int cg_call_frames(const struct cg *cg)
+{
+	return frames(cg, cg->em.relocs, cg->em.nrelocs);
 }
 
 int cg_subs_finish(struct cg *cg)

@@ -8,6 +8,9 @@
  * catch variable and jumps to B, no record is sent and nothing counted.
  * MAXACTION exceeded is never caught: it takes the handler's error path.
  * Errors in B reach the enclosing try, or the handler's error path.
+ * A loop body between the raise and the try is a callback of its own:
+ * there cg->try_ctx is a stand-in whose catch block hands the error to
+ * the loop's caller (codegen_foreach.c), which goes on to this one.
  */
 #include <string.h>
 
