@@ -8,21 +8,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bpf-backend/codegen.h"
 #include "translator/bpf_pass.h"
 #include "translator/parse.h"
-
-#ifndef SONDE_BINDIR
-#define SONDE_BINDIR "/usr/local/bin"
-#endif
+#include "translator/staprun_exec.h"
 
 /* ---- builtins (transitional) ---------------------------------------- */
 
@@ -173,38 +168,6 @@ int bpf_declare_builtins(struct program *prog, struct diags *d)
 
 /* ---- options ------------------------------------------------------------ */
 
-/* Option checks of spec/cli.md §1.2 that concern only these passes */
-static int check_options(const struct bpf_pass_opts *o)
-{
-	char *end;
-	const char *p;
-
-	if (o->command && o->target_pid) {
-		fputs("You can't specify -c and -x together.\n", stderr);
-		return -1;
-	}
-	if (o->command && !*o->command) {
-		fputs("Empty CMD string invalid.\n", stderr);
-		return -1;
-	}
-	if (o->target_pid && (strtol(o->target_pid, &end, 10) <= 0 || *end)) {
-		fputs("Invalid target process ID number.\n", stderr);
-		return -1;
-	}
-	if (o->module_name) {
-		for (p = o->module_name; *p; p++)
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-			      *p == '_'))
-				break;
-		if (!*o->module_name || *p) {
-			fprintf(stderr, "ERROR: Safety pattern mismatch for -m parameter "
-				"('%s' vs. '^[a-z0-9_]+$') rc=1\n", o->module_name);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* ---- pass 3 ---------------------------------------------------------------- */
 
 static int pass3(struct program *prog, const struct bpf_pass_opts *o,
@@ -315,117 +278,15 @@ static void remove_tmpdir(const struct bpf_pass_opts *o, const struct run_files 
 
 /* ---- pass 5 ---------------------------------------------------------------- */
 
-static volatile pid_t staprun_pid;
-
-/* Interrupts reach staprun as SIGTERM, as upstream stap forwards them to
- * the children it spawned; staprun then ends the session normally. */
-static void forward_signal(int sig)
-{
-	if (staprun_pid > 0)
-		kill(staprun_pid, SIGTERM);
-}
-
-static bool executable(const char *path)
-{
-	return access(path, X_OK) == 0;
-}
-
-/* staprun: $SYSTEMTAP_STAPRUN, next to stap (installed), the build
- * tree's ../staprun/staprun, then $(bindir) */
-static void find_staprun(char *out, size_t size)
-{
-	const char *env = getenv("SYSTEMTAP_STAPRUN");
-	char self[PATH_MAX / 2], *slash;
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(out, size, "%s", env);
-		return;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(out, size, "%s/staprun", self);
-			if (executable(out))
-				return;
-			snprintf(out, size, "%s/../staprun/staprun", self);
-			if (executable(out))
-				return;
-		}
-	}
-	snprintf(out, size, "%s/staprun", SONDE_BINDIR);
-}
-
-static void build_argv(const struct bpf_pass_opts *o, const char *staprun,
-		       const char *object, const char **argv)
-{
-	int n = 0, i;
-
-	argv[n++] = staprun;
-	for (i = 1; i < o->verbose && i < 8; i++)
-		argv[n++] = "-v";
-	if (o->suppress_warnings)
-		argv[n++] = "-w";
-	if (o->outfile) {
-		argv[n++] = "-o";
-		argv[n++] = o->outfile;
-	}
-	if (o->command) {
-		argv[n++] = "-c";
-		argv[n++] = o->command;
-	}
-	if (o->target_pid) {
-		argv[n++] = "-x";
-		argv[n++] = o->target_pid;
-	}
-	argv[n++] = object;
-	argv[n] = NULL;
-}
-
-static int wait_staprun(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static int pass5(const struct bpf_pass_opts *o, const struct run_files *rf)
 {
-	struct sigaction sa = { .sa_handler = forward_signal }, old[3];
-	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
-	const char *argv[24];
-	char staprun[PATH_MAX];
-	pid_t pid;
-	int i, rc;
+	struct staprun_args a = {
+		.verbose = o->verbose, .suppress_warnings = o->suppress_warnings,
+		.outfile = o->outfile, .command = o->command,
+		.target_pid = o->target_pid, .object = rf->path,
+	};
 
-	find_staprun(staprun, sizeof(staprun));
-	build_argv(o, staprun, rf->path, argv);
-	fflush(NULL);
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
-	pid = fork();
-	if (pid == 0) {
-		for (i = 0; i < 3; i++)
-			sigaction(sigs[i], &old[i], NULL);
-		execv(staprun, (char *const *)argv);
-		fprintf(stderr, "ERROR: cannot run '%s': %s\n", staprun, strerror(errno));
-		_exit(127);
-	}
-	staprun_pid = pid;
-	rc = pid < 0 ? -1 : wait_staprun(pid);
-	staprun_pid = 0;
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	if (pid < 0)
-		fprintf(stderr, "ERROR: cannot start '%s': %s\n", staprun, strerror(errno));
-	if (rc) {
+	if (run_staprun(&a)) {
 		fputs("Pass 5: run failed.  [man error::pass5]\n", stderr);
 		return 1;
 	}
@@ -441,7 +302,7 @@ int bpf_passes(struct program *prog, const struct bpf_pass_opts *o, struct diags
 	int rc;
 
 	memset(&rf, 0, sizeof(rf));
-	if (check_options(o))
+	if (check_run_options(o->command, o->target_pid, o->module_name))
 		return 1;
 	rc = pass3(prog, o, d, &obj);
 	if (rc)

@@ -26,37 +26,6 @@
 #define SONDE_SRC_RUNTIME_DIR SONDE_RUNTIME_DIR
 #endif
 
-static int check_options(const struct module_pass_opts *o)
-{
-	char *end;
-	const char *p;
-
-	if (o->command && o->target_pid) {
-		fputs("You can't specify -c and -x together.\n", stderr);
-		return -1;
-	}
-	if (o->command && !*o->command) {
-		fputs("Empty CMD string invalid.\n", stderr);
-		return -1;
-	}
-	if (o->target_pid && (strtol(o->target_pid, &end, 10) <= 0 || *end)) {
-		fputs("Invalid target process ID number.\n", stderr);
-		return -1;
-	}
-	if (o->module_name) {
-		for (p = o->module_name; *p; p++)
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-			      *p == '_'))
-				break;
-		if (!*o->module_name || *p || strlen(o->module_name) > 55) {
-			fprintf(stderr, "ERROR: Safety pattern mismatch for -m parameter "
-				"('%s' vs. '^[a-z0-9_]+$') rc=1\n", o->module_name);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* ---- pass 3 ----------------------------------------------------------------- */
 
 static int pass3(struct program *prog, const struct module_pass_opts *o,
@@ -308,7 +277,7 @@ int module_passes(struct program *prog, const struct module_pass_opts *o,
 	int rc;
 
 	memset(&b, 0, sizeof(b));
-	if (check_options(o))
+	if (check_run_options(o->command, o->target_pid, o->module_name))
 		return 1;
 	rc = pass3(prog, o, d, &text, &len);
 	if (!rc && o->last_pass >= 4)

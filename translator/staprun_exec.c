@@ -1,4 +1,5 @@
-/* staprun_exec.c - pass 5's child: staprun with the run options.
+/* staprun_exec.c - pass 5's child, for both runtimes: staprun with the
+ * run options, checked first as stap checks them (spec/cli.md §1.2).
  * SIGINT/SIGTERM/SIGHUP reach staprun as SIGTERM, as upstream stap
  * forwards them to the children it spawned; staprun then ends the
  * session normally (end probes, unload). */
@@ -18,6 +19,37 @@
 #ifndef SONDE_BINDIR
 #define SONDE_BINDIR "/usr/local/bin"
 #endif
+
+int check_run_options(const char *command, const char *target_pid, const char *module_name)
+{
+	char *end;
+	const char *p;
+
+	if (command && target_pid) {
+		fputs("You can't specify -c and -x together.\n", stderr);
+		return -1;
+	}
+	if (command && !*command) {
+		fputs("Empty CMD string invalid.\n", stderr);
+		return -1;
+	}
+	if (target_pid && (strtol(target_pid, &end, 10) <= 0 || *end)) {
+		fputs("Invalid target process ID number.\n", stderr);
+		return -1;
+	}
+	if (module_name) {
+		for (p = module_name; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+				break;
+		/* the kernel's module name limit bounds it for both runtimes */
+		if (!*module_name || *p || strlen(module_name) > 55) {
+			fprintf(stderr, "ERROR: Safety pattern mismatch for -m parameter "
+				"('%s' vs. '^[a-z0-9_]+$') rc=1\n", module_name);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 static volatile pid_t child_pid;
 

@@ -1,6 +1,5 @@
-/* Running staprun as pass 5: find it, start it with the run options,
- * forward interrupts, wait.  (The module backend's; bpf_pass.c still
- * has its own copy of the same steps.) */
+/* Running staprun as pass 5 for either runtime: check the run options,
+ * find staprun, start it with them, forward interrupts, wait. */
 #ifndef SONDE_STAPRUN_EXEC_H
 #define SONDE_STAPRUN_EXEC_H
 
@@ -14,6 +13,9 @@ struct staprun_args {
 	const char *target_pid;      /* -x */
 	const char *object;          /* NAME.ko or NAME.bpf.o */
 };
+
+/* -c/-x/-m as upstream checks them: 0, or -1 with the message printed */
+int check_run_options(const char *command, const char *target_pid, const char *module_name);
 
 /* staprun's exit status (128 + signal when killed), or -1 when it could
  * not be started (reported). */
