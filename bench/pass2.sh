@@ -12,7 +12,7 @@ stap=${1:-${STAP:-$here/../translator/stap}}
 runs=${2:-10}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-script='global n; probe syscall.* { n[name] <<< 1 }'
+script='global by_name; probe syscall.* { by_name[name] <<< 1 }'
 
 # measure LABEL STAP RUNS [may-fail]: median wall ms and peak RSS of
 # `STAP -p2` runs
