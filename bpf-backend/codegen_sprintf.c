@@ -498,10 +498,21 @@ static void format(struct sp *s, const struct expr *e, const char *fmt,
 		return;		/* pass 2 has reported it */
 	for (i = 0; i < nargs; i++) {
 		slots[i] = emit_stack_alloc(em, 8);
-		if (types[i] == FMT_ARG_STRING)
+		if (types[i] == FMT_ARG_STRING) {
 			cg_str(cg, args[i]);
-		else
+		} else {
 			cg_long(cg, args[i]);
+			/*
+			 * Through map memory: the digits become offsets,
+			 * so the verifier would mark the value precise back
+			 * to wherever it came from, and states that differ
+			 * only in it (a flag word after each `if (f & B)
+			 * f &= ~B`) would never merge: 2^ifs paths.  A load
+			 * from a map is a fresh unknown that ends the chain.
+			 */
+			emit_store(em, BPF_DW, CG_SCRATCH, s->digits, BPF_REG_0);
+			emit_load(em, BPF_DW, BPF_REG_0, CG_SCRATCH, s->digits);
+		}
 		emit_store(em, BPF_DW, BPF_REG_10, slots[i], BPF_REG_0);
 	}
 	emit_store_imm(em, BPF_DW, BPF_REG_10, s->pos, 0);
