@@ -229,7 +229,8 @@ static int body_close(struct cg *cg, struct body_cb *b, const char *key)
 		iter_ret(cg, 1);
 	}
 	label_bind(em, b->ended);
-	if (cg->label_used[b->ended] || cg->error_label >= 0) {
+	/* inlined functions' error tails (cg_sub_end) end here too */
+	if (cg->label_used[b->ended] || cg->error_label >= 0 || cg->ntails) {
 		emit_store_imm(em, BPF_DW, CG_SCRATCH, b->ls, 1);
 		iter_ret(cg, 1);
 	}

@@ -237,7 +237,8 @@ static void no_value(struct cg *cg, const struct expr *e)
 static void too_deep(struct cg *cg, const struct expr *e, int depth)
 {
 	struct emitter *em = &cg->em;
-	struct cg_frame fr = { e->callee, e->tok, depth, -1, 0, cg->frame };
+	struct cg_frame fr = { e->callee, e->tok, depth, -1, 0, cg->frame,
+				 cg->sub_depth };
 	int saved = cg->error_label, go_on = label_new(em);
 
 	cg->frame = &fr;
@@ -325,7 +326,7 @@ void cg_call_function(struct cg *cg, const struct expr *e)
 	mark = emit_stack_mark(em);
 	fr = (struct cg_frame) { fn, e->tok, depth, cg_label(cg),
 		string ? cg_scratch_alloc(cg, e->tok, cg->slot)
-		       : emit_stack_alloc(em, 8), cg->frame };
+		       : emit_stack_alloc(em, 8), cg->frame, cg->sub_depth };
 	smark = cg_scratch_mark(cg);
 	v = arena_alloc(cg->arena, (base + np + nl + 1) * sizeof(*v));
 	if (base)
@@ -376,6 +377,11 @@ void cg_return(struct cg *cg, const struct stmt *s)
 
 	if (!fr) {
 		cg_unsupported(cg, s->tok, "return outside a function");
+		return;
+	}
+	/* the function's end is in the program, the loop body a callback */
+	if (fr->sub != cg->sub_depth) {
+		cg_unsupported(cg, s->tok, "return inside a loop body");
 		return;
 	}
 	if (s->expr) {

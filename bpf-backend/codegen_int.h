@@ -147,6 +147,7 @@ struct cg_frame {
 	int ret_off;			/* the return value: a stack slot
 					   (long) or scratch offset (string) */
 	struct cg_frame *outer;
+	int sub;			/* cg->sub_depth at the call */
 };
 
 /* The innermost try whose body is being generated (codegen_try.c) */
@@ -216,6 +217,7 @@ struct cg {
 	struct cg_try *try_ctx;	/* innermost try body, or NULL */
 	struct cg_tail *tails;	/* error tails of inlined calls */
 	int ntails, tails_cap;
+	int sub_depth;		/* subprograms being generated */
 	int ninlined;		/* calls refused as too large */
 	int nheavy;		/* str_replace and text_str calls */
 	int max_nesting;	/* MAXNESTING (codegen_func.c) */
@@ -384,6 +386,8 @@ struct cg_sub_save {
 	bool *label_used;
 	int label_used_cap;
 	struct cg_loop *loop;
+	struct cg_tail *tails;	/* the program's; the sub's own end it */
+	int ntails, tails_cap;
 };
 int cg_sub_find(const struct cg *cg, const char *key);
 void cg_sub_begin(struct cg *cg, struct cg_sub_save *save);

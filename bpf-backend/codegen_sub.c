@@ -40,7 +40,13 @@ static void sub_begin(struct cg *cg, struct cg_sub_save *save)
 	save->label_used = cg->label_used;
 	save->label_used_cap = cg->label_used_cap;
 	save->loop = cg->loop;
+	save->tails = cg->tails;
+	save->ntails = cg->ntails;
+	save->tails_cap = cg->tails_cap;
 	emit_init(&cg->em);
+	cg->sub_depth++;
+	cg->tails = NULL;
+	cg->ntails = cg->tails_cap = 0;
 	cg->error_label = -1;
 	cg->exit_label = -1;
 	cg->dead = false;
@@ -68,6 +74,9 @@ int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key)
 	struct cg_prog *p;
 	int idx = -1;
 
+	/* the error tails of functions inlined in a loop body belong to
+	 * its callback: their labels are the callback's */
+	cg_func_tails(cg);
 	emit_stack_release(em, 0);
 	if (emit_finish(em)) {
 		diag_semantic_error(cg->diags, NULL,
@@ -113,6 +122,10 @@ int cg_sub_end(struct cg *cg, struct cg_sub_save *save, const char *key)
 	cg->label_used = save->label_used;
 	cg->label_used_cap = save->label_used_cap;
 	cg->loop = save->loop;
+	cg->sub_depth--;
+	cg->tails = save->tails;
+	cg->ntails = save->ntails;
+	cg->tails_cap = save->tails_cap;
 	return idx;
 }
 
