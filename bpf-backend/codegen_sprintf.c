@@ -501,17 +501,7 @@ static void format(struct sp *s, const struct expr *e, const char *fmt,
 		if (types[i] == FMT_ARG_STRING) {
 			cg_str(cg, args[i]);
 		} else {
-			cg_long(cg, args[i]);
-			/*
-			 * Through map memory: the digits become offsets,
-			 * so the verifier would mark the value precise back
-			 * to wherever it came from, and states that differ
-			 * only in it (a flag word after each `if (f & B)
-			 * f &= ~B`) would never merge: 2^ifs paths.  A load
-			 * from a map is a fresh unknown that ends the chain.
-			 */
-			emit_store(em, BPF_DW, CG_SCRATCH, s->digits, BPF_REG_0);
-			emit_load(em, BPF_DW, BPF_REG_0, CG_SCRATCH, s->digits);
+			cg_long_opaque(cg, args[i]);
 		}
 		emit_store(em, BPF_DW, BPF_REG_10, slots[i], BPF_REG_0);
 	}
