@@ -258,6 +258,28 @@ static const char *construct_name(const struct expr *e)
 	}
 }
 
+/*
+ * A value whose bits become offsets makes the verifier track it
+ * precisely back to its source, and states that differ only in it (a
+ * flag word after each `if (f & B) f &= ~B`) then never merge: 2^ifs
+ * paths.  A load from a map is a fresh unknown that ends the chain;
+ * the code using the value clamps it anyway.
+ */
+void cg_long_opaque(struct cg *cg, const struct expr *e)
+{
+	struct emitter *em = &cg->em;
+	int mark, tmp;
+
+	cg_long(cg, e);
+	if (e->kind == E_NUMBER)
+		return;
+	mark = cg_scratch_mark(cg);
+	tmp = cg_scratch_alloc(cg, e->tok, 8);
+	emit_store(em, BPF_DW, CG_SCRATCH, tmp, BPF_REG_0);
+	emit_load(em, BPF_DW, BPF_REG_0, CG_SCRATCH, tmp);
+	cg_scratch_release(cg, mark);
+}
+
 void cg_long(struct cg *cg, const struct expr *e)
 {
 	switch (e->kind) {

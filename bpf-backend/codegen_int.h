@@ -316,6 +316,10 @@ void cg_charge(struct cg *cg, int n, const struct token *tok);
 
 /* r0 = the long value of e */
 void cg_long(struct cg *cg, const struct expr *e);
+/* cg_long for a value that becomes offsets or lengths (sprintf digits,
+ * substr): a constant as is, anything else through map memory so that
+ * the verifier's precision marks stop there (codegen_expr.c) */
+void cg_long_opaque(struct cg *cg, const struct expr *e);
 /* Evaluate e for its side effects only */
 void cg_discard(struct cg *cg, const struct expr *e);
 /* r0 = 0 or 1: e is a condition */

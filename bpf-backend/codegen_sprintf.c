@@ -498,10 +498,11 @@ static void format(struct sp *s, const struct expr *e, const char *fmt,
 		return;		/* pass 2 has reported it */
 	for (i = 0; i < nargs; i++) {
 		slots[i] = emit_stack_alloc(em, 8);
-		if (types[i] == FMT_ARG_STRING)
+		if (types[i] == FMT_ARG_STRING) {
 			cg_str(cg, args[i]);
-		else
-			cg_long(cg, args[i]);
+		} else {
+			cg_long_opaque(cg, args[i]);
+		}
 		emit_store(em, BPF_DW, BPF_REG_10, slots[i], BPF_REG_0);
 	}
 	emit_store_imm(em, BPF_DW, BPF_REG_10, s->pos, 0);

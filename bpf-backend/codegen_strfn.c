@@ -63,7 +63,7 @@ static void args_to_slots(struct cg *cg, const struct expr *e, int *slots)
 		if (((const struct expr *)e->args.v[i])->type == TYPE_STRING)
 			cg_str(cg, e->args.v[i]);
 		else
-			cg_long(cg, e->args.v[i]);
+			cg_long_opaque(cg, e->args.v[i]);
 		emit_store(em, BPF_DW, BPF_REG_10, slots[i], BPF_REG_0);
 	}
 }
