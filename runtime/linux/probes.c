@@ -341,6 +341,21 @@ static int sonde_uprobe_add(struct sonde_uprobe *u)
 
 static bool sonde_timers_started;
 
+/* "ERROR: WHAT: error RC" to staprun, WHAT from the format; returns rc */
+static __printf(2, 3) int sonde_probe_failed(int rc, const char *what, ...)
+{
+	char buf[300];
+	va_list ap;
+	int n = scnprintf(buf, sizeof(buf), "ERROR: ");
+
+	va_start(ap, what);
+	n += vscnprintf(buf + n, sizeof(buf) - n, what, ap);
+	va_end(ap);
+	n += scnprintf(buf + n, sizeof(buf) - n, ": error %d\n", rc);
+	sonde_tr_write(SONDE_MSG_ERROR, buf, n);
+	return rc;
+}
+
 static int sonde_register_probes(void)
 {
 	const struct sonde_program *p = &sonde_program;
@@ -350,62 +365,38 @@ static int sonde_register_probes(void)
 		struct sonde_tp_probe *t = &p->tracepoints[i];
 
 		rc = sonde_tp_register(t);
-		if (rc) {
-			char buf[160];
-			int n = scnprintf(buf, sizeof(buf),
-					  "ERROR: cannot register tracepoint '%s' "
-					  "for probe %s: error %d\n",
-					  t->name, t->probe->pp, rc);
-
-			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
-			return rc;
-		}
+		if (rc)
+			return sonde_probe_failed(rc, "cannot register tracepoint '%s' "
+						  "for probe %s", t->name, t->probe->pp);
 		t->registered = true;
 	}
 	for (i = 0; i < p->nkprobes; i++) {
 		struct sonde_kprobe *k = &p->kprobes[i];
 
 		rc = sonde_kprobe_register(k);
-		if (rc) {
-			char buf[200];
-			int n = scnprintf(buf, sizeof(buf),
-					  "ERROR: cannot register %s on '%s' "
-					  "for probe %s: error %d\n",
-					  k->is_return ? "kretprobe" : "kprobe",
-					  k->symbol, k->probe->pp, rc);
-
-			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
-			return rc;
-		}
+		if (rc)
+			return sonde_probe_failed(rc, "cannot register %s on '%s' "
+						  "for probe %s",
+						  k->is_return ? "kretprobe" : "kprobe",
+						  k->symbol, k->probe->pp);
 		k->registered = true;
 	}
 	for (i = 0; i < p->nuprobes; i++) {
 		struct sonde_uprobe *u = &p->uprobes[i];
 
 		rc = sonde_uprobe_add(u);
-		if (rc) {
-			char buf[300];
-			int n = scnprintf(buf, sizeof(buf),
-					  "ERROR: cannot register uprobe on '%s' at 0x%llx "
-					  "for probe %s: error %d\n", u->path,
-					  (unsigned long long)u->offset, u->probe->pp, rc);
-
-			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
-			return rc;
-		}
+		if (rc)
+			return sonde_probe_failed(rc, "cannot register uprobe on '%s' "
+						  "at 0x%llx for probe %s", u->path,
+						  (unsigned long long)u->offset,
+						  u->probe->pp);
 		u->registered = true;
 	}
 	for (i = 0; i < p->nperfs; i++) {
 		rc = sonde_perf_register(&p->perfs[i]);
-		if (rc) {
-			char buf[200];
-			int n = scnprintf(buf, sizeof(buf),
-					  "ERROR: cannot open perf event for probe %s: error %d\n",
-					  p->perfs[i].probe->pp, rc);
-
-			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
-			return rc;
-		}
+		if (rc)
+			return sonde_probe_failed(rc, "cannot open perf event "
+						  "for probe %s", p->perfs[i].probe->pp);
 	}
 	for (i = 0; i < p->ntimers; i++)
 		sonde_timer_start(&p->timers[i]);
