@@ -178,16 +178,22 @@ static int sonde_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* The probe a kretprobe instance belongs to, or NULL */
+static struct sonde_kprobe *sonde_kprobe_of_ri(struct kretprobe_instance *ri)
+{
+	struct kretprobe *rp = sonde_kretprobe_of(ri);
+
+	return rp ? container_of(rp, struct sonde_kprobe, rp) : NULL;
+}
+
 /* ri->data: a u64 that says the @entry values were taken, then them */
 static int sonde_kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct kretprobe *rp = sonde_kretprobe_of(ri);
+	struct sonde_kprobe *k = sonde_kprobe_of_ri(ri);
 	u64 *data = (u64 *)ri->data;
-	struct sonde_kprobe *k;
 
-	if (!rp)
+	if (!k)
 		return 0;
-	k = container_of(rp, struct sonde_kprobe, rp);
 	data[0] = sonde_run_entry(k->entry_probe, SONDE_RUNNING, regs, NULL,
 				  (int64_t *)(data + 1));
 	return 0;
@@ -195,13 +201,11 @@ static int sonde_kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *
 
 static int sonde_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct kretprobe *rp = sonde_kretprobe_of(ri);
+	struct sonde_kprobe *k = sonde_kprobe_of_ri(ri);
 	u64 *data = (u64 *)ri->data;
-	struct sonde_kprobe *k;
 
-	if (!rp)
+	if (!k)
 		return 0;
-	k = container_of(rp, struct sonde_kprobe, rp);
 	if (k->entry_probe && !data[0])
 		return 0;	/* the entry part was skipped or failed */
 	sonde_run_entry(k->probe, SONDE_RUNNING, regs, NULL,
