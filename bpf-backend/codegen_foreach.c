@@ -404,10 +404,7 @@ static void body_loop(struct cg *cg, const struct body_cb *b, int entry,
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, count_slot);
 	else
 		emit_mov_imm(em, BPF_REG_1, count_imm);
-	emit_ld_func(em, BPF_REG_2, cb);
-	emit_mov_imm(em, BPF_REG_3, 0);
-	emit_mov_imm(em, BPF_REG_4, 0);
-	emit_call_helper(em, BPF_FUNC_loop);
+	iter_call_cb(cg, BPF_FUNC_loop, cb);
 	unstash(cg, ls, BPF_REG_10);
 	cg_forget_budget(cg, entry);
 	emit_load(em, BPF_DW, BPF_REG_1, CG_SCRATCH, ls + LS_WORD);
@@ -566,10 +563,7 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 	rt_lookup0(cg, st, out);
 	emit_store_imm(em, BPF_DW, BPF_REG_0, ST_N, 0);
 	emit_ld_map(em, BPF_REG_1, it->g->map);
-	emit_ld_func(em, BPF_REG_2, collect);
-	emit_mov_imm(em, BPF_REG_3, 0);
-	emit_mov_imm(em, BPF_REG_4, 0);
-	emit_call_helper(em, BPF_FUNC_for_each_map_elem);
+	iter_call_cb(cg, BPF_FUNC_for_each_map_elem, collect);
 	/* 2. sort */
 	rt_lookup0(cg, st, out);
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, ST_N);
@@ -589,20 +583,14 @@ static void run_loop(struct cg *cg, const struct stmt *s, struct iter *it)
 				      BPF_REG_1);
 		emit_store(em, BPF_DW, BPF_REG_0, ST_BASE, BPF_REG_1);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
-		emit_ld_func(em, BPF_REG_2, renumber);
-		emit_mov_imm(em, BPF_REG_3, 0);
-		emit_mov_imm(em, BPF_REG_4, 0);
-		emit_call_helper(em, BPF_FUNC_loop);
+		iter_call_cb(cg, BPF_FUNC_loop, renumber);
 	}
 	/* a slice: only its entries, in order */
 	if (compact >= 0) {
 		rt_lookup0(cg, st, out);
 		emit_store_imm(em, BPF_DW, BPF_REG_0, ST_START, 0);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, n);
-		emit_ld_func(em, BPF_REG_2, compact);
-		emit_mov_imm(em, BPF_REG_3, 0);
-		emit_mov_imm(em, BPF_REG_4, 0);
-		emit_call_helper(em, BPF_FUNC_loop);
+		iter_call_cb(cg, BPF_FUNC_loop, compact);
 		rt_lookup0(cg, st, out);
 		emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, ST_START);
 		emit_store(em, BPF_DW, BPF_REG_10, n, BPF_REG_1);

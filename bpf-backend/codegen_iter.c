@@ -75,6 +75,18 @@ void iter_lookup_index(struct cg *cg, int map, int reg, int slot, int fail)
 	iter_lookup_slot(cg, map, slot, fail);
 }
 
+/* The helper (bpf_loop or bpf_for_each_map_elem, r1 set) with the
+ * subprogram cb as its callback, no ctx and no flags */
+void iter_call_cb(struct cg *cg, int helper, int cb)
+{
+	struct emitter *em = &cg->em;
+
+	emit_ld_func(em, BPF_REG_2, cb);
+	emit_mov_imm(em, BPF_REG_3, 0);
+	emit_mov_imm(em, BPF_REG_4, 0);
+	emit_call_helper(em, helper);
+}
+
 /* A callback's return: r0 = v; exit */
 void iter_ret(struct cg *cg, int v)
 {
@@ -653,10 +665,7 @@ void cg_delete_all(struct cg *cg, const struct cg_global *g,
 	if (cb < 0)
 		return;
 	emit_ld_map(em, BPF_REG_1, g->map);
-	emit_ld_func(em, BPF_REG_2, cb);
-	emit_mov_imm(em, BPF_REG_3, 0);
-	emit_mov_imm(em, BPF_REG_4, 0);
-	emit_call_helper(em, BPF_FUNC_for_each_map_elem);
+	iter_call_cb(cg, BPF_FUNC_for_each_map_elem, cb);
 }
 
 /* ---- delete a[k, *], [k, *] in a -------------------------------------------- */
@@ -733,10 +742,7 @@ void cg_slice_op(struct cg *cg, const struct cg_global *g,
 	rt_lookup0(cg, st, done);
 	emit_store_imm(em, BPF_DW, BPF_REG_0, ST_N, 0);
 	emit_ld_map(em, BPF_REG_1, g->map);
-	emit_ld_func(em, BPF_REG_2, cb);
-	emit_mov_imm(em, BPF_REG_3, 0);
-	emit_mov_imm(em, BPF_REG_4, 0);
-	emit_call_helper(em, BPF_FUNC_for_each_map_elem);
+	iter_call_cb(cg, BPF_FUNC_for_each_map_elem, cb);
 	emit_mov_imm(em, BPF_REG_0, 0);
 	if (in) {
 		rt_lookup0(cg, st, done);
@@ -834,10 +840,7 @@ void cg_wrap_evict(struct cg *cg, const struct cg_global *g)
 	emit_store_imm(em, BPF_DW, BPF_REG_0, ST_N, 0);
 	emit_store_imm(em, BPF_DW, BPF_REG_0, ST_BASE, -1);
 	emit_ld_map(em, BPF_REG_1, g->map);
-	emit_ld_func(em, BPF_REG_2, cb);
-	emit_mov_imm(em, BPF_REG_3, 0);
-	emit_mov_imm(em, BPF_REG_4, 0);
-	emit_call_helper(em, BPF_FUNC_for_each_map_elem);
+	iter_call_cb(cg, BPF_FUNC_for_each_map_elem, cb);
 	rt_lookup0(cg, st, skip);
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_0, ST_N);
 	emit_jcond_imm(em, BPF_JEQ, BPF_REG_1, 0, skip);
@@ -860,10 +863,7 @@ void iter_emit_sort(struct cg *cg, const struct iter *it, int cb)
 	for (k = 0; k < steps; k += BPF_LOOP_MAX) {
 		emit_mov_imm(em, BPF_REG_1, (int32_t)(steps - k < BPF_LOOP_MAX
 						      ? steps - k : BPF_LOOP_MAX));
-		emit_ld_func(em, BPF_REG_2, cb);
-		emit_mov_imm(em, BPF_REG_3, 0);
-		emit_mov_imm(em, BPF_REG_4, 0);
-		emit_call_helper(em, BPF_FUNC_loop);
+		iter_call_cb(cg, BPF_FUNC_loop, cb);
 	}
 }
 

@@ -54,6 +54,9 @@ int iter_state_map_with(struct cg *cg, int extra);
 void iter_lookup_slot(struct cg *cg, int map, int slot, int fail);
 /* r0 = &map[reg] (u32 index, stored at slot), or goto fail */
 void iter_lookup_index(struct cg *cg, int map, int reg, int slot, int fail);
+/* Call helper (bpf_loop or bpf_for_each_map_elem, r1 set) with the
+ * subprogram cb, no ctx and no flags */
+void iter_call_cb(struct cg *cg, int helper, int cb);
 /* A callback's return: r0 = v; exit */
 void iter_ret(struct cg *cg, int v);
 /* Copy n bytes (a multiple of 8) from src + soff to dst + doff (r1) */

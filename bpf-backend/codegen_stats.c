@@ -315,6 +315,27 @@ static struct cg_global *stats_of(struct cg *cg, const struct expr *x)
 	return g;
 }
 
+/* add the new element (key, val at scratch offsets) unless one is there,
+ * then look the key up again: r0 the element, on to found if present */
+static void insert_found(struct cg *cg, const struct cg_global *g, int key,
+			 int val, int found)
+{
+	struct emitter *em = &cg->em;
+
+	emit_ld_map(em, BPF_REG_1, g->map);
+	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
+	emit_mov_reg(em, BPF_REG_3, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_3, val);
+	emit_mov_imm(em, BPF_REG_4, BPF_NOEXIST);
+	emit_call_helper(em, BPF_FUNC_map_update_elem);
+	emit_ld_map(em, BPF_REG_1, g->map);
+	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
+	emit_call_helper(em, BPF_FUNC_map_lookup_elem);
+	emit_jcond_imm(em, BPF_JNE, BPF_REG_0, 0, found);
+}
+
 /*
  * r6 = this CPU's copy of s[k] (key at scratch offset key), inserted
  * empty if new; a full array raises its overflow error.
@@ -336,32 +357,10 @@ static void element_copy(struct cg *cg, const struct cg_global *g, int key,
 	emit_atomic_fetch_add(em, BPF_DW, CG_GLOBALS, g->off, BPF_REG_1);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, 1);	/* 0: unset */
 	emit_store(em, BPF_DW, CG_SCRATCH, val + g->vsize - 8, BPF_REG_1);
-	emit_ld_map(em, BPF_REG_1, g->map);
-	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
-	emit_mov_reg(em, BPF_REG_3, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_3, val);
-	emit_mov_imm(em, BPF_REG_4, BPF_NOEXIST);
-	emit_call_helper(em, BPF_FUNC_map_update_elem);
-	emit_ld_map(em, BPF_REG_1, g->map);
-	emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
-	emit_call_helper(em, BPF_FUNC_map_lookup_elem);
-	emit_jcond_imm(em, BPF_JNE, BPF_REG_0, 0, found);
+	insert_found(cg, g, key, val, found);
 	if (g->var->decl && g->var->decl->wrap) {
 		cg_wrap_evict(cg, g);
-		emit_ld_map(em, BPF_REG_1, g->map);
-		emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
-		emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
-		emit_mov_reg(em, BPF_REG_3, CG_SCRATCH);
-		emit_alu_imm(em, BPF_ADD, BPF_REG_3, val);
-		emit_mov_imm(em, BPF_REG_4, BPF_NOEXIST);
-		emit_call_helper(em, BPF_FUNC_map_update_elem);
-		emit_ld_map(em, BPF_REG_1, g->map);
-		emit_mov_reg(em, BPF_REG_2, CG_SCRATCH);
-		emit_alu_imm(em, BPF_ADD, BPF_REG_2, key);
-		emit_call_helper(em, BPF_FUNC_map_lookup_elem);
-		emit_jcond_imm(em, BPF_JNE, BPF_REG_0, 0, found);
+		insert_found(cg, g, key, val, found);
 	}
 	cg_raise_overflow(cg, g, tok);
 	label_bind(em, found);

@@ -445,6 +445,45 @@ static int pow2_above(unsigned n)
 	return p;
 }
 
+/* The string result at scratch res is done: the stack frame from mark
+ * and the scratch from smark given back, r0 = the result */
+static void result_release(struct cg *cg, int res, int mark, int smark)
+{
+	struct emitter *em = &cg->em;
+
+	emit_stack_release(em, mark);
+	cg_scratch_release(cg, smark);
+	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
+	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
+}
+
+/* reg = 0 unless reg < bound (unsigned): a NUL offset the verifier
+ * can see inside the result */
+static void zero_unless_below(struct emitter *em, int reg, int bound)
+{
+	int ok = label_new(em);
+
+	emit_jcond_imm(em, BPF_JLT, reg, bound, ok);
+	emit_mov_imm(em, reg, 0);
+	label_bind(em, ok);
+}
+
+/* r1 = min(slot len, MAXSTRINGLEN-1), masked for the verifier: where the
+ * NUL of a result that long goes */
+static void clamp_len(struct cg *cg, int len)
+{
+	struct emitter *em = &cg->em;
+
+	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, len);
+	emit_mov_imm(em, BPF_REG_2, (int32_t)cg->lim.maxstringlen - 1);
+	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);
+	emit_mov_reg(em, BPF_REG_3, BPF_REG_1);
+	emit_alu_imm(em, BPF_RSH, BPF_REG_3, 63);
+	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
+	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_2);
+	emit_alu_imm(em, BPF_AND, BPF_REG_1, pow2_above(cg->lim.maxstringlen) - 1);
+}
+
 /* Append n bytes (slot ns, 0 <= n < MAXSTRINGLEN) from the address in
  * slot src to the result at scratch res (2 * p2 bytes) whose length is
  * in slot len: at min(len, MAXSTRINGLEN-1), so bytes past the end fall
@@ -454,14 +493,7 @@ static void append_run(struct cg *cg, int res, int len, int ns, int src)
 	struct emitter *em = &cg->em;
 	int m = pow2_above(cg->lim.maxstringlen) - 1;
 
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, len);
-	emit_mov_imm(em, BPF_REG_2, (int32_t)cg->lim.maxstringlen - 1);
-	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);
-	emit_mov_reg(em, BPF_REG_3, BPF_REG_1);
-	emit_alu_imm(em, BPF_RSH, BPF_REG_3, 63);
-	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
-	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_2);
-	emit_alu_imm(em, BPF_AND, BPF_REG_1, m);
+	clamp_len(cg, len);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
 	emit_alu_imm(em, BPF_ADD, BPF_REG_1, res);
 	emit_load(em, BPF_DW, BPF_REG_2, BPF_REG_10, ns);
@@ -573,20 +605,10 @@ static void call_str_replace(struct cg *cg, const struct expr *e, const int *a)
 	emit_store(em, BPF_DW, BPF_REG_10, ns, BPF_REG_1);
 	set_src(cg, src, b.t1, base);
 	append_run(cg, res, len, ns, src);
-	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, len);
-	emit_mov_imm(em, BPF_REG_2, (int32_t)cg->lim.maxstringlen - 1);
-	emit_alu_reg(em, BPF_SUB, BPF_REG_1, BPF_REG_2);
-	emit_mov_reg(em, BPF_REG_3, BPF_REG_1);
-	emit_alu_imm(em, BPF_RSH, BPF_REG_3, 63);
-	emit_alu_reg(em, BPF_MUL, BPF_REG_1, BPF_REG_3);
-	emit_alu_reg(em, BPF_ADD, BPF_REG_1, BPF_REG_2);
-	emit_alu_imm(em, BPF_AND, BPF_REG_1, pow2_above(cg->lim.maxstringlen) - 1);
+	clamp_len(cg, len);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
 	emit_store_imm(em, BPF_B, BPF_REG_1, res, 0);
-	emit_stack_release(em, mark);
-	cg_scratch_release(cg, smark);
-	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
+	result_release(cg, res, mark, smark);
 }
 
 static void call_isinstr(struct cg *cg, const struct expr *e, const int *a)
@@ -783,10 +805,7 @@ static void call_ctime(struct cg *cg, const struct expr *e, const int *a)
 	put_digits(cg, res, 20, year, 4, false);
 	emit_store_imm(em, BPF_B, CG_SCRATCH, res + 24, 0);
 	label_bind(em, fine);
-	emit_stack_release(em, mark);
-	cg_scratch_release(cg, smark);
-	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
+	result_release(cg, res, mark, smark);
 }
 
 struct strfn {
@@ -1136,20 +1155,11 @@ static void call_tokenize(struct cg *cg, const struct expr *e, const int *a,
 	emit_call_helper(em, BPF_FUNC_probe_read_kernel);
 	emit_load(em, BPF_DW, BPF_REG_1, BPF_REG_10, i);
 	emit_alu_imm(em, BPF_AND, BPF_REG_1, 0xffff);
-	{
-		int ok = label_new(em);
-
-		emit_jcond_imm(em, BPF_JLT, BPF_REG_1, slot, ok);
-		emit_mov_imm(em, BPF_REG_1, 0);
-		label_bind(em, ok);
-	}
+	zero_unless_below(em, BPF_REG_1, slot);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
 	emit_store_imm(em, BPF_B, BPF_REG_1, res, 0);
 	label_bind(em, done);
-	emit_stack_release(em, mark);
-	cg_scratch_release(cg, smark);
-	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
+	result_release(cg, res, mark, smark);
 }
 
 static void call_tokenize2(struct cg *cg, const struct expr *e, const int *a)
@@ -1470,19 +1480,10 @@ static void call_text_str(struct cg *cg, const struct expr *e, const int *a)
 	label_bind(em, end);
 	tx_load(em, BPF_REG_1, pos);
 	emit_alu_imm(em, BPF_AND, BPF_REG_1, 1023);
-	{
-		int ok = label_new(em);
-
-		emit_jcond_imm(em, BPF_JLT, BPF_REG_1, slot, ok);
-		emit_mov_imm(em, BPF_REG_1, 0);
-		label_bind(em, ok);
-	}
+	zero_unless_below(em, BPF_REG_1, slot);
 	emit_alu_reg(em, BPF_ADD, BPF_REG_1, CG_SCRATCH);
 	emit_store_imm(em, BPF_B, BPF_REG_1, res, 0);
-	emit_stack_release(em, mark);
-	cg_scratch_release(cg, smark);
-	emit_mov_reg(em, BPF_REG_0, CG_SCRATCH);
-	emit_alu_imm(em, BPF_ADD, BPF_REG_0, res);
+	result_release(cg, res, mark, smark);
 }
 
 /* warn(msg): a WARN record with the text (bpf_abi.h) */

@@ -751,6 +751,15 @@ static void emit_list(FILE *f, const char *name, struct dprobe *v, int n)
 	fprintf(f, "%s};\n", n ? " " : " NULL ");
 }
 
+/* The end of a probe table of n entries: an empty one gets a NULL entry,
+ * as C has no empty arrays (the runtime reads only n of them) */
+static void end_table(FILE *f, int n)
+{
+	if (!n)
+		fputs("\t{ .probe = NULL },\n", f);
+	fputs("};\n", f);
+}
+
 /* "syscalls:sys_enter_getppid" is the sys_enter tracepoint filtered on
  * __NR_getppid */
 static bool syscall_event(const struct prov_trace *t, const char **tp, const char **call)
@@ -856,9 +865,7 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 				i, (long long)t->period, (long long)t->randomize);
 		ntimers++;
 	}
-	if (!ntimers)
-		fputs("\t{ .probe = NULL },\n", f);
-	fputs("};\n", f);
+	end_table(f, ntimers);
 	for (i = 0; i < n; i++)
 		if (all[i].pp->family == PROV_TRACEPOINT)
 			emit_tp_stub(f, i, all[i].pp);
@@ -875,9 +882,7 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 			call ? call : "");
 		ntps++;
 	}
-	if (!ntps)
-		fputs("\t{ .probe = NULL },\n", f);
-	fputs("};\n", f);
+	end_table(f, ntps);
 	fputs("\nstatic struct sonde_kprobe kprobes[] = {\n", f);
 	for (i = 0; i < n; i++) {
 		const struct prov_probe *pp = all[i].pp;
@@ -904,9 +909,7 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 		fputs(" },\n", f);
 		nkps++;
 	}
-	if (!nkps)
-		fputs("\t{ .probe = NULL },\n", f);
-	fputs("};\n", f);
+	end_table(f, nkps);
 	fputs("\nstatic struct sonde_perf_probe perfs[] = {\n", f);
 	for (i = 0; i < n; i++) {
 		const struct prov_perf *pf = &all[i].pp->u.perf;
@@ -919,9 +922,7 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 			pf->freq, pf->per_cpu);
 		nperfs++;
 	}
-	if (!nperfs)
-		fputs("\t{ .probe = NULL },\n", f);
-	fputs("};\n", f);
+	end_table(f, nperfs);
 	fputs("\nstatic struct sonde_uprobe uprobes[] = {\n", f);
 	for (i = 0; i < n; i++) {
 		const struct prov_uprobe *u = &all[i].pp->u.uprobe;
@@ -934,9 +935,7 @@ static void emit_tables(struct ec *ec, FILE *f, struct dprobe *all, int n)
 			(unsigned long long)u->offset, u->is_return);
 		nups++;
 	}
-	if (!nups)
-		fputs("\t{ .probe = NULL },\n", f);
-	fputs("};\n", f);
+	end_table(f, nups);
 	emit_globals_init(ec, f);
 	fprintf(f, "\nstatic const struct sonde_program sonde_program = {\n"
 		"\t.begin = begin_probes, .nbegin = %d,\n"

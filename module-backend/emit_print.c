@@ -49,6 +49,22 @@ static char *synth_format(struct ec *ec, const struct expr *e, size_t *len)
 	return buf;
 }
 
+/* agg = the statistic s (v or v[keys]) merged for reading */
+static void stat_fetch(struct ec *ec, const struct expr *s, const char *agg)
+{
+	const struct vardecl *v = s->var;
+
+	if (s->kind == E_INDEX) {
+		const char *k = ec_key(ec, v, &s->args);
+
+		ec_line(ec, "%s = sonde_map_lookup(g_%s, &%s);", agg, v->name, k);
+		ec_line(ec, "%s = (void *)sonde_stat_get(c, %s, %s);", agg, ec_stat_desc(ec, v), agg);
+	} else {
+		ec_line(ec, "%s = (void *)sonde_stat_get(c, %s, g_%s);", agg, ec_stat_desc(ec, v),
+			v->name);
+	}
+}
+
 /* print(@hist_*(s)) and sprint(@hist_*(s)) */
 static const char *print_hist(struct ec *ec, const struct expr *e, const struct expr *h)
 {
@@ -60,15 +76,7 @@ static const char *print_hist(struct ec *ec, const struct expr *e, const struct 
 		ec_unsupported(ec, h->tok, "this histogram");
 		return "0";
 	}
-	if (s->kind == E_INDEX) {
-		const char *k = ec_key(ec, v, &s->args);
-
-		ec_line(ec, "%s = sonde_map_lookup(g_%s, &%s);", agg, v->name, k);
-		ec_line(ec, "%s = (void *)sonde_stat_get(c, %s, %s);", agg, ec_stat_desc(ec, v), agg);
-	} else {
-		ec_line(ec, "%s = (void *)sonde_stat_get(c, %s, g_%s);", agg, ec_stat_desc(ec, v),
-			v->name);
-	}
+	stat_fetch(ec, s, agg);
 	if (e->print_to_string) {
 		t = ec_str_tmp(ec);
 		ec_line(ec, "if (stat_print_hist(%s, MAXSTRINGLEN, %s, %s) == STAT_E_EMPTY) {",
@@ -180,15 +188,7 @@ const char *ec_stat_op(struct ec *ec, const struct expr *e)
 		ec_unsupported(ec, e->tok, "this statistics operand");
 		return "0";
 	}
-	if (s->kind == E_INDEX) {
-		const char *k = ec_key(ec, v, &s->args);
-
-		ec_line(ec, "%s = sonde_map_lookup(g_%s, &%s);", agg, v->name, k);
-		ec_line(ec, "%s = (void *)sonde_stat_get(c, %s, %s);", agg, ec_stat_desc(ec, v), agg);
-	} else {
-		ec_line(ec, "%s = (void *)sonde_stat_get(c, %s, g_%s);", agg, ec_stat_desc(ec, v),
-			v->name);
-	}
+	stat_fetch(ec, s, agg);
 	a = arena_printf(ec->arena, "((const struct stat_data *)%s)", agg);
 	if (e->stat != STAT_COUNT && e->stat != STAT_SUM) {
 		ec_line(ec, "if (sonde_stat_check(c, %s, %s))", agg, ec_loc(ec, e->tok));

@@ -59,6 +59,17 @@ static void stmt_if(struct ec *ec, const struct stmt *s)
 	ec_line(ec, "}");
 }
 
+/* A loop's body with loop innermost (break and continue go to it), then
+ * the label continue jumps to if the body used it */
+static void loop_body(struct ec *ec, struct loop *loop, const struct stmt *b)
+{
+	ec->loop = loop;
+	ec_stmt(ec, b);
+	ec->loop = loop->outer;
+	if (loop->used_cont)
+		ec_line(ec, "cont_%d: ;", loop->id);
+}
+
 /* for and while: the condition is evaluated inside the C loop, as it may
  * need statements */
 static void stmt_for(struct ec *ec, const struct stmt *s)
@@ -76,11 +87,7 @@ static void stmt_for(struct ec *ec, const struct stmt *s)
 		ec_line(ec, "if (!%s)", cond);
 		ec_line(ec, "\tbreak;");
 	}
-	ec->loop = &loop;
-	ec_stmt(ec, s->body);
-	ec->loop = loop.outer;
-	if (loop.used_cont)
-		ec_line(ec, "cont_%d: ;", loop.id);
+	loop_body(ec, &loop, s->body);
 	if (s->incr)
 		ec_discard(ec, s->incr);
 	ec_indent(ec, -1);
@@ -160,11 +167,7 @@ static void stmt_foreach(struct ec *ec, const struct stmt *s)
 			ec_line(ec, "%s = *(int64_t *)sonde_map_value(%s, %s);",
 				ec_var(ec, s->value_decl), m, e);
 	}
-	ec->loop = &loop;
-	ec_stmt(ec, s->body);
-	ec->loop = loop.outer;
-	if (loop.used_cont)
-		ec_line(ec, "cont_%d: ;", loop.id);
+	loop_body(ec, &loop, s->body);
 	ec_indent(ec, -1);
 	ec_line(ec, "}");
 }

@@ -178,16 +178,22 @@ static int sonde_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* The probe a kretprobe instance belongs to, or NULL */
+static struct sonde_kprobe *sonde_kprobe_of_ri(struct kretprobe_instance *ri)
+{
+	struct kretprobe *rp = sonde_kretprobe_of(ri);
+
+	return rp ? container_of(rp, struct sonde_kprobe, rp) : NULL;
+}
+
 /* ri->data: a u64 that says the @entry values were taken, then them */
 static int sonde_kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct kretprobe *rp = sonde_kretprobe_of(ri);
+	struct sonde_kprobe *k = sonde_kprobe_of_ri(ri);
 	u64 *data = (u64 *)ri->data;
-	struct sonde_kprobe *k;
 
-	if (!rp)
+	if (!k)
 		return 0;
-	k = container_of(rp, struct sonde_kprobe, rp);
 	data[0] = sonde_run_entry(k->entry_probe, SONDE_RUNNING, regs, NULL,
 				  (int64_t *)(data + 1));
 	return 0;
@@ -195,13 +201,11 @@ static int sonde_kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *
 
 static int sonde_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct kretprobe *rp = sonde_kretprobe_of(ri);
+	struct sonde_kprobe *k = sonde_kprobe_of_ri(ri);
 	u64 *data = (u64 *)ri->data;
-	struct sonde_kprobe *k;
 
-	if (!rp)
+	if (!k)
 		return 0;
-	k = container_of(rp, struct sonde_kprobe, rp);
 	if (k->entry_probe && !data[0])
 		return 0;	/* the entry part was skipped or failed */
 	sonde_run_entry(k->probe, SONDE_RUNNING, regs, NULL,
@@ -341,6 +345,21 @@ static int sonde_uprobe_add(struct sonde_uprobe *u)
 
 static bool sonde_timers_started;
 
+/* "ERROR: WHAT: error RC" to staprun, WHAT from the format; returns rc */
+static __printf(2, 3) int sonde_probe_failed(int rc, const char *what, ...)
+{
+	char buf[300];
+	va_list ap;
+	int n = scnprintf(buf, sizeof(buf), "ERROR: ");
+
+	va_start(ap, what);
+	n += vscnprintf(buf + n, sizeof(buf) - n, what, ap);
+	va_end(ap);
+	n += scnprintf(buf + n, sizeof(buf) - n, ": error %d\n", rc);
+	sonde_tr_write(SONDE_MSG_ERROR, buf, n);
+	return rc;
+}
+
 static int sonde_register_probes(void)
 {
 	const struct sonde_program *p = &sonde_program;
@@ -350,62 +369,38 @@ static int sonde_register_probes(void)
 		struct sonde_tp_probe *t = &p->tracepoints[i];
 
 		rc = sonde_tp_register(t);
-		if (rc) {
-			char buf[160];
-			int n = scnprintf(buf, sizeof(buf),
-					  "ERROR: cannot register tracepoint '%s' "
-					  "for probe %s: error %d\n",
-					  t->name, t->probe->pp, rc);
-
-			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
-			return rc;
-		}
+		if (rc)
+			return sonde_probe_failed(rc, "cannot register tracepoint '%s' "
+						  "for probe %s", t->name, t->probe->pp);
 		t->registered = true;
 	}
 	for (i = 0; i < p->nkprobes; i++) {
 		struct sonde_kprobe *k = &p->kprobes[i];
 
 		rc = sonde_kprobe_register(k);
-		if (rc) {
-			char buf[200];
-			int n = scnprintf(buf, sizeof(buf),
-					  "ERROR: cannot register %s on '%s' "
-					  "for probe %s: error %d\n",
-					  k->is_return ? "kretprobe" : "kprobe",
-					  k->symbol, k->probe->pp, rc);
-
-			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
-			return rc;
-		}
+		if (rc)
+			return sonde_probe_failed(rc, "cannot register %s on '%s' "
+						  "for probe %s",
+						  k->is_return ? "kretprobe" : "kprobe",
+						  k->symbol, k->probe->pp);
 		k->registered = true;
 	}
 	for (i = 0; i < p->nuprobes; i++) {
 		struct sonde_uprobe *u = &p->uprobes[i];
 
 		rc = sonde_uprobe_add(u);
-		if (rc) {
-			char buf[300];
-			int n = scnprintf(buf, sizeof(buf),
-					  "ERROR: cannot register uprobe on '%s' at 0x%llx "
-					  "for probe %s: error %d\n", u->path,
-					  (unsigned long long)u->offset, u->probe->pp, rc);
-
-			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
-			return rc;
-		}
+		if (rc)
+			return sonde_probe_failed(rc, "cannot register uprobe on '%s' "
+						  "at 0x%llx for probe %s", u->path,
+						  (unsigned long long)u->offset,
+						  u->probe->pp);
 		u->registered = true;
 	}
 	for (i = 0; i < p->nperfs; i++) {
 		rc = sonde_perf_register(&p->perfs[i]);
-		if (rc) {
-			char buf[200];
-			int n = scnprintf(buf, sizeof(buf),
-					  "ERROR: cannot open perf event for probe %s: error %d\n",
-					  p->perfs[i].probe->pp, rc);
-
-			sonde_tr_write(SONDE_MSG_ERROR, buf, n);
-			return rc;
-		}
+		if (rc)
+			return sonde_probe_failed(rc, "cannot open perf event "
+						  "for probe %s", p->perfs[i].probe->pp);
 	}
 	for (i = 0; i < p->ntimers; i++)
 		sonde_timer_start(&p->timers[i]);

@@ -123,6 +123,17 @@ static void sonde_stop_work_fn(struct work_struct *w)
 static DECLARE_WORK(sonde_start_work, sonde_start_work_fn);
 static DECLARE_WORK(sonde_stop_work, sonde_stop_work_fn);
 
+/* The reader gone or the module leaving: the queued start and stop work
+ * finished, then the probes stopped with no end probes run */
+static void sonde_stop_unread(void)
+{
+	flush_work(&sonde_start_work);
+	flush_work(&sonde_stop_work);
+	mutex_lock(&sonde_session_mutex);
+	sonde_stop(false);
+	mutex_unlock(&sonde_session_mutex);
+}
+
 /* ---- the control file ---------------------------------------------------- */
 
 static int sonde_ctl_open(struct inode *inode, struct file *file)
@@ -137,11 +148,7 @@ static int sonde_ctl_open(struct inode *inode, struct file *file)
 /* The reader is gone: no probe may keep running without one */
 static int sonde_ctl_release(struct inode *inode, struct file *file)
 {
-	flush_work(&sonde_start_work);
-	flush_work(&sonde_stop_work);
-	mutex_lock(&sonde_session_mutex);
-	sonde_stop(false);
-	mutex_unlock(&sonde_session_mutex);
+	sonde_stop_unread();
 	atomic_dec(&sonde_ctl_users);
 	return 0;
 }
@@ -247,11 +254,7 @@ err_contexts:
 static void __exit sonde_module_exit(void)
 {
 	proc_remove(sonde_ctl_entry);
-	flush_work(&sonde_start_work);
-	flush_work(&sonde_stop_work);
-	mutex_lock(&sonde_session_mutex);
-	sonde_stop(false);
-	mutex_unlock(&sonde_session_mutex);
+	sonde_stop_unread();
 	sonde_program.globals_free();
 	sonde_contexts_free();
 	sonde_tr_free();

@@ -18,6 +18,20 @@ static __maybe_unused long sonde_read_kernel(void *dst, const void *src, size_t 
 #endif
 }
 
+/* The copy's end: dst cut at rc bytes (at most n - 1) and its length,
+ * or emptied and the negative errno rc */
+static __maybe_unused long sonde_string_end(char *dst, long rc, long n)
+{
+	if (rc < 0) {
+		dst[0] = '\0';
+		return rc;
+	}
+	if (rc >= n)
+		rc = n - 1;
+	dst[rc] = '\0';
+	return rc;
+}
+
 /* A NUL-terminated string of at most n - 1 bytes into dst: its length,
  * or a negative errno (dst is then empty) */
 static __maybe_unused long sonde_user_string(char *dst, unsigned long addr, long n)
@@ -27,14 +41,7 @@ static __maybe_unused long sonde_user_string(char *dst, unsigned long addr, long
 	pagefault_disable();
 	rc = strncpy_from_user(dst, (const char __user *)addr, n);
 	pagefault_enable();
-	if (rc < 0) {
-		dst[0] = '\0';
-		return rc;
-	}
-	if (rc >= n)
-		rc = n - 1;
-	dst[rc] = '\0';
-	return rc;
+	return sonde_string_end(dst, rc, n);
 }
 
 static __maybe_unused long sonde_kernel_string(char *dst, unsigned long addr, long n)
@@ -49,14 +56,7 @@ static __maybe_unused long sonde_kernel_string(char *dst, unsigned long addr, lo
 		if (!dst[rc])
 			break;
 	}
-	if (rc < 0) {
-		dst[0] = '\0';
-		return rc;
-	}
-	if (rc >= n)
-		rc = n - 1;
-	dst[rc] = '\0';
-	return rc;
+	return sonde_string_end(dst, rc, n);
 }
 
 #endif
