@@ -18,10 +18,11 @@ uninstall-tapsets:
 
 dist-hook: dist-tapsets
 dist-tapsets:
-	cd $(srcdir) && find tapsets -type f \( -name '*.stp' -o -name '*.stpm' \) | \
+	dst=$$(cd "$(distdir)" && pwd) && cd $(srcdir) && \
+	find tapsets -type f \( -name '*.stp' -o -name '*.stpm' \) | \
 	while read -r f; do \
-		$(MKDIR_P) "$(distdir)/$$(dirname "$$f")" || exit 1; \
-		cp -p "$$f" "$(distdir)/$$f" || exit 1; \
+		$(MKDIR_P) "$$dst/$$(dirname "$$f")" || exit 1; \
+		cp -p "$$f" "$$dst/$$f" || exit 1; \
 	done
 
 .PHONY: install-tapsets uninstall-tapsets dist-tapsets
