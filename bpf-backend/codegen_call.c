@@ -184,11 +184,17 @@ static bool fold_literal(struct cg *cg, struct pfmt *p, const struct expr *a)
 	return true;
 }
 
+void cg_put_delim(FILE *f, const char *delim, size_t dlen)
+{
+	for (size_t k = 0; k < dlen; k++)
+		fputs(delim[k] == '%' ? "%%" : (char[]){ delim[k], 0 }, f);
+}
+
 /* print, println, printd, printdln as a format and its arguments */
 static void print_format(struct cg *cg, const struct expr *e, struct pfmt *p)
 {
 	const char *delim = NULL;
-	size_t dlen = 0, k;
+	size_t dlen = 0;
 	int i;
 
 	if (e->print_delim)
@@ -197,9 +203,7 @@ static void print_format(struct cg *cg, const struct expr *e, struct pfmt *p)
 		const struct expr *a = e->args.v[i];
 
 		if (i && delim)
-			for (k = 0; k < dlen; k++)
-				fputs(delim[k] == '%' ? "%%"
-				      : (char[]){ delim[k], 0 }, p->f);
+			cg_put_delim(p->f, delim, dlen);
 		if (fold_literal(cg, p, a))
 			continue;
 		fputs(a->type == TYPE_STRING ? "%s" : "%d", p->f);

@@ -459,6 +459,8 @@ void cg_delete_all(struct cg *cg, const struct cg_global *g,
 
 void cg_call(struct cg *cg, const struct expr *e);
 void cg_print(struct cg *cg, const struct expr *e);
+/* printd's delimiter as format text: each '%' doubled */
+void cg_put_delim(FILE *f, const char *delim, size_t dlen);
 
 /* ---- codegen_rt.c ------------------------------------------------------- */
 

@@ -425,7 +425,7 @@ static void literal(struct sp *s, const char *text, size_t len)
 static char *plain_format(struct cg *cg, const struct expr *e, size_t *len)
 {
 	const char *delim = NULL;
-	size_t dlen = 0, k;
+	size_t dlen = 0;
 	char *text = NULL;
 	FILE *f = open_memstream(&text, len);
 	int i;
@@ -438,9 +438,7 @@ static char *plain_format(struct cg *cg, const struct expr *e, size_t *len)
 		const struct expr *a = e->args.v[i];
 
 		if (i && delim)
-			for (k = 0; k < dlen; k++)
-				fputs(delim[k] == '%' ? "%%"
-				      : (char[]){ delim[k], 0 }, f);
+			cg_put_delim(f, delim, dlen);
 		fputs(a->type == TYPE_STRING ? "%s" : "%d", f);
 	}
 	if (e->print_newline)
